@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Database lifecycle for the local stack, through the supabase CLI.
+#   db.sh reset    drop everything, apply all migrations and supabase/seed.sql (supabase db reset)
+#   db.sh migrate  apply pending migrations only, keeping data (supabase migration up), then the seed
+#   db.sh lint     supabase db lint, failing on errors
+# `supabase db reset --db-url` also drops the platform stand-ins it does not know (net, auth, pgTAP), so the
+# bootstrap runs again after it. The CLI treats 127.0.0.1:54322 as "the local Docker stack" and asks for
+# Docker, so it is given localhost instead: the same server, seen as a remote database.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PGPASSWORD=postgres
+CLI_DB_URL="postgresql://postgres:postgres@localhost:54322/postgres?sslmode=disable"
+PSQL=(psql -h 127.0.0.1 -p 54322 -U postgres -d postgres -qAtX -v ON_ERROR_STOP=1)
+bootstrap() { "${PSQL[@]}" -f local/stack/bootstrap.sql >/dev/null 2>&1 || "${PSQL[@]}" -f local/stack/bootstrap.sql; }
+case "${1:-}" in
+  reset)
+    bootstrap
+    # Scheduled jobs live in the cron schema, which the reset keeps: drop ours so none outlive their SQL.
+    "${PSQL[@]}" -c "select cron.unschedule(jobid) from cron.job" >/dev/null 2>&1 || true
+    npx supabase db reset --db-url "$CLI_DB_URL" --yes 2>&1 | grep -vE '^(Do you want|Resetting remote)' || { echo "db.sh: supabase db reset failed" >&2; exit 1; }
+    bootstrap
+    ;;
+  migrate)
+    bootstrap
+    npx supabase migration up --db-url "$CLI_DB_URL" 2>&1 | grep -v '^Connecting' || { echo "db.sh: supabase migration up failed" >&2; exit 1; }
+    "${PSQL[@]}" -f supabase/seed.sql >/dev/null
+    ;;
+  lint)
+    npx supabase db lint --db-url "$CLI_DB_URL" --fail-on error --schema public,ra_internal
+    ;;
+  *) echo "usage: local/stack/db.sh reset|migrate|lint" >&2; exit 2 ;;
+esac
