@@ -1,0 +1,8 @@
+// Public surface of the ingest module: raw API JSON → payload → DB.
+export * from "./types.ts";
+export * from "./parse.ts";
+export * from "./map.ts";
+export { buildIngestPayload, dedupeBatch, endpointKind, mapResponse, mergeRows, rawRow } from "./payload.ts";
+export type { ApiResponse, BuildOptions } from "./payload.ts";
+export { ingestBatch } from "./ingest.ts";
+export type { Sql } from "./ingest.ts";
