@@ -90,8 +90,8 @@ export function createGateway(opts: GatewayOptions): (req: Request) => Promise<R
     }).spawn();
     const started = Date.now();
     const tag = `[${name} ${child.pid}]`;
-    let killedFor: string | null = null;
-    let readyPort: number | null = null;
+    let killedFor = null as string | null;
+    let readyPort = null as number | null;
     let readyResolve: (port: number | null) => void;
     const ready = new Promise<number | null>((r) => (readyResolve = r));
 
@@ -172,7 +172,7 @@ export function createGateway(opts: GatewayOptions): (req: Request) => Promise<R
       return new Response(body, { status: resp.status, headers: resp.headers });
     } catch (err) {
       if (killedFor) {
-        return killedFor.startsWith("wall")
+        return (killedFor as string).startsWith("wall")
           ? jsonError(504, "WORKER_TIMEOUT", `Function ${name}: ${killedFor}.`)
           : jsonError(546, "WORKER_LIMIT", `Function ${name}: ${killedFor}.`);
       }
