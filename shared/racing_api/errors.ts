@@ -144,6 +144,8 @@ export class DeadlineExceededError extends RacingApiError {
   override name = "DeadlineExceededError";
   override readonly retryable = true;
   readonly deadline: number;
+  /** The wait (ms) that would have overrun the deadline. */
+  readonly waitMs: number;
   constructor(ctx: RacingApiErrorContext & { deadline: number; waitMs: number; reason: string }) {
     super(
       `Deadline exceeded for ${ctx.path ?? ctx.endpoint}: ${ctx.reason} needs ${fmtS(ctx.waitMs)} but the ` +
@@ -154,6 +156,7 @@ export class DeadlineExceededError extends RacingApiError {
       ctx,
     );
     this.deadline = ctx.deadline;
+    this.waitMs = ctx.waitMs;
   }
 }
 
