@@ -220,9 +220,15 @@ export class RacingApiClient {
     this.#limiter = opts.limiter;
     this.#recorder = opts.recorder;
     this.#authorization = "Basic " + base64Utf8(`${user}:${pass}`);
-    this.#secrets = [user, pass, this.#authorization, base64Utf8(`${user}:${pass}`)].filter((s) =>
-      s.length >= 3
-    );
+    // Longest first, and also in their JSON-escaped forms (a server may echo them inside JSON).
+    this.#secrets = [
+      ...new Set(
+        [this.#authorization, base64Utf8(`${user}:${pass}`), user, pass].flatMap((s) => [
+          s,
+          JSON.stringify(s).slice(1, -1),
+        ]),
+      ),
+    ].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
     this.#account = accountKey(user);
     this.#fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
     this.#random = opts.random ?? Math.random;
@@ -545,7 +551,7 @@ export class RacingApiClient {
       }
 
       const f = outcome.failure;
-      const terminal = terminalError(f, spec, ctx, attempt, outcome.body);
+      const terminal = terminalError(f, spec, ctx, attempt, outcome.body, (t) => this.#scrub(t));
       const willRetry = terminal === null && attempt < this.#maxAttempts;
       await this.#record({
         spec,
@@ -823,7 +829,15 @@ function terminalError(
   ctx: { endpoint: string; path: string; params: ApiParams },
   attempt: number,
   body: unknown,
+  scrub: (s: string) => string,
 ): RacingApiError | null {
+  const scrubJson = (v: unknown): unknown => {
+    try {
+      return JSON.parse(scrub(JSON.stringify(v)));
+    } catch {
+      return scrub(String(v));
+    }
+  };
   const status = f.status ?? 0;
   switch (f.errorClass) {
     case "auth":
@@ -835,7 +849,7 @@ function terminalError(
         ...ctx,
         status,
         attempt,
-        detail: isRecord(body) && "detail" in body ? body.detail : f.detail,
+        detail: isRecord(body) && "detail" in body ? scrubJson(body.detail) : f.detail,
       });
     case "http_4xx":
       return new RacingApiHttpError({ ...ctx, status, attempt, detail: f.detail || undefined });
