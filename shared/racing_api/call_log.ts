@@ -73,7 +73,9 @@ export class PostgresCallRecorder implements CallRecorder {
         response_sha256)
       values (
         ${e.startedAt.toISOString()}::timestamptz, ${e.account}, ${e.workerId}, ${e.endpoint}, ${e.path},
-        ${JSON.stringify(e.params)}::jsonb, ${e.dateParam}::date, ${e.pageIndex}::int, ${e.attempt}::int,
+        ${
+      JSON.stringify(e.params)
+    }::text::jsonb, ${e.dateParam}::date, ${e.pageIndex}::int, ${e.attempt}::int,
         ${e.status}::int, ${e.outcome}, ${e.errorClass}, ${e.errorDetail}, ${Math.round(e.latencyMs)}::int,
         ${e.tokenWaitMs === null ? null : Math.round(e.tokenWaitMs)}::int,
         ${e.retryAfterMs === null ? null : Math.round(e.retryAfterMs)}::int, ${e.responseBytes}::int,
