@@ -70,6 +70,12 @@ function jsonObj(v: unknown): Json | null {
   return v !== null && typeof v === "object" && Object.keys(v as object).length > 0 ? (v as Json) : null;
 }
 
+/** `1773` or `2400.0` → integer; null otherwise. */
+function wholeNumber(v: Scalar): number | null {
+  const n = num(v);
+  return n === null ? null : Math.round(n);
+}
+
 /** GB bare-number prizes are pounds; IRE and others carry their symbol. */
 function defaultCurrency(region: string | null): string | null {
   return region === "gb" ? "GBP" : null;
@@ -305,6 +311,8 @@ export function mapResultRace(raw: unknown, ctx: MapContext, b: Batch = emptyBat
   const r: ResultRace = p.data;
   const region = regionCode(r.region);
   const dist = parseDistance(r.dist);
+  // dist_y / dist_m are whole numbers for UK/IRE races but come as "2400.0" for some foreign ones
+  const yards = wholeNumber(r.dist_y);
   const row = nullRaceRow(r.race_id, "result", ctx);
   Object.assign(
     row,
@@ -323,12 +331,10 @@ export function mapResultRace(raw: unknown, ctx: MapContext, b: Batch = emptyBat
       age_band: text(r.age_band),
       sex_restriction: text(r.sex_rest),
       distance_round: text(r.dist),
-      distance_yards: int(r.dist_y) ?? dist?.yards ?? null,
-      distance_furlongs: int(r.dist_y) !== null
-        ? Math.round((int(r.dist_y)! / 220) * 100) / 100
-        : dist?.furlongs ?? null,
+      distance_yards: yards ?? dist?.yards ?? null,
+      distance_furlongs: yards !== null ? Math.round((yards / 220) * 100) / 100 : dist?.furlongs ?? null,
       distance_furlongs_round: parseFurlongs(r.dist_f) ?? dist?.furlongs ?? null,
-      distance_metres: int(r.dist_m),
+      distance_metres: wholeNumber(r.dist_m),
       going: text(r.going),
       surface: text(r.surface),
       jumps: text(r.jumps),
