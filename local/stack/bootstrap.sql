@@ -150,3 +150,6 @@ $$;
 revoke all on schema net from anon, authenticated;
 grant usage on schema net to service_role;
 comment on schema net is 'Local stand-in for pg_net (asynchronous, same signatures); see README "Local stack vs hosted".';
+
+-- Hosted Supabase puts extensions on the search path of its roles; pgTAP and friends resolve the same way here.
+alter database postgres set search_path = "$user", public, extensions;

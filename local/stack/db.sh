@@ -8,7 +8,7 @@
 # Docker, so it is given localhost instead: the same server, seen as a remote database.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export PGPASSWORD=postgres
+export PGPASSWORD=postgres PGOPTIONS="--client-min-messages=warning"
 CLI_DB_URL="postgresql://postgres:postgres@localhost:54322/postgres?sslmode=disable"
 PSQL=(psql -h 127.0.0.1 -p 54322 -U postgres -d postgres -qAtX -v ON_ERROR_STOP=1)
 bootstrap() { "${PSQL[@]}" -f local/stack/bootstrap.sql >/dev/null 2>&1 || "${PSQL[@]}" -f local/stack/bootstrap.sql; }

@@ -78,7 +78,7 @@ pg_isready -q -h 127.0.0.1 -p "$PORT" || { echo "setup: PostgreSQL did not come 
 su postgres -c "psql -p $PORT -qAtX -c \"alter user postgres password 'postgres'\"" >/dev/null
 
 # Platform objects (idempotent).
-PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qAtX -v ON_ERROR_STOP=1 \
+PGOPTIONS="--client-min-messages=warning" PGPASSWORD=postgres psql -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qAtX -v ON_ERROR_STOP=1 \
   -f local/stack/bootstrap.sql >/dev/null
 
 # Local function secrets: the simulator's credentials, unless the user has written their own.

@@ -3,6 +3,8 @@
 -- net._http_response. This file cannot run in one rolled-back transaction: pg_cron only sees committed jobs
 -- and pg_net only sends committed requests, so it commits, waits for the next minute tick, and cleans up.
 \set QUIET on
+\o /dev/null
+select cron.unschedule(jobid) from cron.job where jobname = 'test-tick-echo';
 delete from vault.secrets where name in ('test_tick_url', 'test_tick_key');
 select vault.create_secret('http://127.0.0.1:54321', 'test_tick_url');
 select vault.create_secret(
@@ -34,10 +36,12 @@ begin
 end
 $$;
 
+\o
 select plan(4);
 select ok(exists (
   select 1 from cron.job_run_details d join cron.job j using (jobid)
-  where j.jobname = 'test-tick-echo' and d.status = 'succeeded'), 'the pg_cron job ran and succeeded');
+  where j.jobname = 'test-tick-echo' and d.status = 'succeeded'
+    and d.start_time >= (select at from public.test_tick_started)), 'the pg_cron job ran and succeeded');
 select is((select status_code from net._http_response
            where created >= (select at from public.test_tick_started) and content like '%pg_cron%'
            order by id limit 1), 200, 'the function answered 200 through the pg_net stand-in');
@@ -49,6 +53,7 @@ select is((select (content::jsonb) ->> 'body' from net._http_response
            order by id limit 1), '{"from": "pg_cron"}', 'the job''s body reached the function');
 select * from finish();
 
+\o /dev/null
 select cron.unschedule('test-tick-echo');
 delete from vault.secrets where name in ('test_tick_url', 'test_tick_key');
 drop table public.test_tick_started;
