@@ -390,6 +390,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
         const done = () => {
           clearTimeout(timer);
           sim.hangs.delete(done);
+          req.signal.removeEventListener("abort", done);
           resolve();
         };
         const timer = setTimeout(done, f.hangMaxMs);

@@ -1104,18 +1104,28 @@ function chooseHorse(
   return horse(seed, n)!;
 }
 
-function chooseJockey(seed: number, rng: Rng, day: number, flat: boolean, region: string): Jockey {
-  let any: Jockey | null = null;
-  for (let t = 0; t < 80; t++) {
-    const k = Math.floor(JOCKEY_COUNT * Math.pow(rng.next(), 2));
-    const j = jockey(seed, k);
+// active jockeys of a day, by code and base (ascending k, so low k = busier riders)
+let poolKey = "";
+let pools: Record<string, number[]> = {};
+function jockeyPools(seed: number, day: number): Record<string, number[]> {
+  const key = `${seed}|${day}`;
+  if (key === poolKey) return pools;
+  ensurePeople(seed);
+  pools = { "flat|GB": [], "flat|IRE": [], "jumps|GB": [], "jumps|IRE": [], any: [] };
+  for (let k = 0; k < JOCKEY_COUNT; k++) {
+    const j = jockeyArr[k];
     if (j.start > day || j.end < day) continue;
-    any ??= j;
-    if ((j.code === "flat") !== flat && t < 60) continue;
-    if (region !== "FR" && j.base !== region && t < 50) continue;
-    return j;
+    pools[`${j.code}|${j.base}`].push(k);
+    pools.any.push(k);
   }
-  return any ?? jockey(seed, 0);
+  poolKey = key;
+  return pools;
+}
+function chooseJockey(seed: number, rng: Rng, day: number, flat: boolean, region: string): Jockey {
+  const p = jockeyPools(seed, day);
+  let list = p[`${flat ? "flat" : "jumps"}|${region === "IRE" ? "IRE" : "GB"}`];
+  if (region === "FR" || list.length === 0 || rng.next() < 0.08) list = p.any.length ? p.any : [0];
+  return jockeyArr[list[Math.floor(list.length * Math.pow(rng.next(), 2))]] ?? jockey(seed, 0);
 }
 
 const NON_FINISH_JUMPS: [string, number][] = [["PU", 0.07], ["F", 0.025], ["UR", 0.025], ["BD", 0.004], [
@@ -1438,7 +1448,17 @@ function buildDay(seed: number, date: string): DayModel {
   return { seed, date, day, races };
 }
 
-/** Race-day fixtures only (no runners): cheap, for calendars and tests. */
+/** Drop every cache (days, horses, cohorts, people). For tests of determinism. */
+export function clearWorldCaches(): void {
+  dayCache.clear();
+  horseCache.clear();
+  cohortTables = [];
+  cohortSeed = NaN;
+  peopleSeed = NaN;
+  poolKey = "";
+}
+
+/** A day's races (all regions, or the given region codes), with runners. */
 export function racesOn(seed: number, date: string, regions?: string[]): RaceModel[] {
   const rs = generateDay(seed, date).races;
   if (!regions || regions.length === 0) return rs;
