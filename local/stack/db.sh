@@ -22,7 +22,7 @@ case "${1:-}" in
     ;;
   migrate)
     bootstrap
-    npx supabase migration up --db-url "$CLI_DB_URL" 2>&1 | grep -v '^Connecting' || { echo "db.sh: supabase migration up failed" >&2; exit 1; }
+    npx supabase migration up --include-all --db-url "$CLI_DB_URL" 2>&1 | grep -v '^Connecting' || { echo "db.sh: supabase migration up failed" >&2; exit 1; }
     "${PSQL[@]}" -f supabase/seed.sql >/dev/null
     ;;
   lint)

@@ -1,0 +1,89 @@
+// An invocation's budget under the hosted Edge Function limits: wall clock (150 s free / 400 s paid) and
+// CPU (2 s per request, I/O excluded). The worker asks `allowsAnotherDay()` before starting a day and stops
+// early enough that the invocation always ends inside both limits, then hands over.
+import process from "node:process";
+
+export interface BudgetLimits {
+  /** Wall-clock budget for the invocation's work, ms (default 110 s: inside the free plan's 150 s). */
+  wallMs: number;
+  /** CPU budget, ms (default 1,500 ms of the 2,000 ms limit: the rest is the margin for one slow day). */
+  cpuMs: number;
+}
+
+export const DEFAULT_BUDGET: BudgetLimits = { wallMs: 110_000, cpuMs: 1_500 };
+
+/** Process CPU time in ms (user + system), or null where the runtime does not expose it. */
+export function processCpuMs(): number | null {
+  try {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  } catch {
+    return null;
+  }
+}
+
+export class InvocationBudget {
+  readonly limits: BudgetLimits;
+  readonly startedAt: number;
+  readonly #cpuStart: number | null;
+  #sectionCpuMs = 0;
+  #dayWallMs: number | null = null;
+  #dayCpuMs: number | null = null;
+
+  constructor(limits: Partial<BudgetLimits> = {}, startedAt = Date.now()) {
+    this.limits = { ...DEFAULT_BUDGET, ...limits };
+    this.startedAt = startedAt;
+    this.#cpuStart = processCpuMs();
+  }
+
+  /** Absolute wall-clock deadline (epoch ms) that API calls must not pass. */
+  get deadline(): number {
+    return this.startedAt + this.limits.wallMs;
+  }
+
+  elapsedMs(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  /** CPU used so far by this invocation: the process's own clock, or the sum of measured sections. */
+  cpuUsedMs(): number {
+    const now = processCpuMs();
+    return now !== null && this.#cpuStart !== null ? now - this.#cpuStart : this.#sectionCpuMs;
+  }
+
+  /** Times a synchronous, CPU-bound section (the fallback meter where process CPU is unavailable). */
+  measure<T>(fn: () => T): T {
+    const t0 = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.#sectionCpuMs += performance.now() - t0;
+    }
+  }
+
+  /** Feed the cost of a finished day (moving average) so the next decision is informed. */
+  recordDay(wallMs: number, cpuMs: number) {
+    this.#dayWallMs = this.#dayWallMs === null ? wallMs : 0.7 * this.#dayWallMs + 0.3 * wallMs;
+    this.#dayCpuMs = this.#dayCpuMs === null ? cpuMs : 0.7 * this.#dayCpuMs + 0.3 * cpuMs;
+  }
+
+  /**
+   * Room for `days` more days? Each is assumed to cost 1.25× the moving average seen so far (before any day
+   * has finished: 5 s wall, 150 ms CPU). The budget itself stays under the hosted limit by a margin worth
+   * several days, so one unusually slow day still ends inside the limit.
+   */
+  allows(days = 1): boolean {
+    const wallPerDay = 1.25 * (this.#dayWallMs ?? 5_000);
+    const cpuPerDay = 1.25 * (this.#dayCpuMs ?? 150);
+    return this.elapsedMs() + days * wallPerDay <= this.limits.wallMs &&
+      this.cpuUsedMs() + days * cpuPerDay <= this.limits.cpuMs;
+  }
+
+  summary() {
+    return {
+      elapsed_ms: Math.round(this.elapsedMs()),
+      cpu_ms: Math.round(this.cpuUsedMs()),
+      limits: this.limits,
+    };
+  }
+}
