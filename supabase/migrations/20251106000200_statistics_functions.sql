@@ -329,7 +329,7 @@ declare
   v_pv integer;
   v_n integer;
   v_run ra_internal.statistics_runs;
-  c record;
+  v_e record;
 begin
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('ra_internal.refresh_statistics'));
   update ra_internal.statistics_settings s
@@ -365,8 +365,8 @@ begin
   v_t := clock_timestamp();
   delete from public.ra_performance_by_distance;
   v_pd := 0;
-  for c in select * from (values ('horse_id', 'horse'), ('jockey_id', 'jockey'), ('trainer_id', 'trainer'), ('sire_id', 'sire')) v(col, typ) loop
-    execute ra_internal.statistics_sql_distance(c.col, c.typ, 'true', v_set.min_runs_distance);
+  for v_e in select * from (values ('horse_id', 'horse'), ('jockey_id', 'jockey'), ('trainer_id', 'trainer'), ('sire_id', 'sire')) v(col, typ) loop
+    execute ra_internal.statistics_sql_distance(v_e.col, v_e.typ, 'true', v_set.min_runs_distance);
     get diagnostics v_n = row_count;
     v_pd := v_pd + v_n;
   end loop;
@@ -375,8 +375,8 @@ begin
   v_t := clock_timestamp();
   delete from public.ra_performance_by_venue;
   v_pv := 0;
-  for c in select * from (values ('horse_id', 'horse'), ('jockey_id', 'jockey'), ('trainer_id', 'trainer')) v(col, typ) loop
-    execute ra_internal.statistics_sql_venue(c.col, c.typ, 'true', v_set.min_runs_venue);
+  for v_e in select * from (values ('horse_id', 'horse'), ('jockey_id', 'jockey'), ('trainer_id', 'trainer')) v(col, typ) loop
+    execute ra_internal.statistics_sql_venue(v_e.col, v_e.typ, 'true', v_set.min_runs_venue);
     get diagnostics v_n = row_count;
     v_pv := v_pv + v_n;
   end loop;
@@ -404,6 +404,7 @@ security definer
 set search_path = ''
 set timezone = 'Europe/London'
 set work_mem = '256MB'
+set client_min_messages = warning
 as $$
 declare
   v_start timestamptz := clock_timestamp();
@@ -419,7 +420,7 @@ declare
   v_pv integer := 0;
   v_n integer;
   v_run ra_internal.statistics_runs;
-  c record;
+  v_e record;
 begin
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('ra_internal.refresh_statistics'));
   if not exists (select 1 from ra_internal.statistics_runs where kind = 'full')
@@ -483,9 +484,9 @@ begin
   v_t := clock_timestamp();
   delete from public.ra_performance_by_distance s using pg_temp.stat_aff_d a
    where s.entity_type = a.typ and s.entity_id = a.id and s.distance_yards = a.dist_y;
-  for c in select * from (values ('horse_id', 'horse'), ('jockey_id', 'jockey'), ('trainer_id', 'trainer'), ('sire_id', 'sire')) v(col, typ) loop
-    execute ra_internal.statistics_sql_distance(c.col, c.typ,
-      pg_catalog.format('(b.%I, b.dist_y) in (select id, dist_y from pg_temp.stat_aff_d where typ = %L)', c.col, c.typ),
+  for v_e in select * from (values ('horse_id', 'horse'), ('jockey_id', 'jockey'), ('trainer_id', 'trainer'), ('sire_id', 'sire')) v(col, typ) loop
+    execute ra_internal.statistics_sql_distance(v_e.col, v_e.typ,
+      pg_catalog.format('(b.%I, b.dist_y) in (select id, dist_y from pg_temp.stat_aff_d where typ = %L)', v_e.col, v_e.typ),
       v_set.min_runs_distance);
     get diagnostics v_n = row_count;
     v_pd := v_pd + v_n;
@@ -495,9 +496,9 @@ begin
   v_t := clock_timestamp();
   delete from public.ra_performance_by_venue s using pg_temp.stat_aff_v a
    where s.entity_type = a.typ and s.entity_id = a.id and s.course_id = a.course_id;
-  for c in select * from (values ('horse_id', 'horse'), ('jockey_id', 'jockey'), ('trainer_id', 'trainer')) v(col, typ) loop
-    execute ra_internal.statistics_sql_venue(c.col, c.typ,
-      pg_catalog.format('(b.%I, b.course_id) in (select id, course_id from pg_temp.stat_aff_v where typ = %L)', c.col, c.typ),
+  for v_e in select * from (values ('horse_id', 'horse'), ('jockey_id', 'jockey'), ('trainer_id', 'trainer')) v(col, typ) loop
+    execute ra_internal.statistics_sql_venue(v_e.col, v_e.typ,
+      pg_catalog.format('(b.%I, b.course_id) in (select id, course_id from pg_temp.stat_aff_v where typ = %L)', v_e.col, v_e.typ),
       v_set.min_runs_venue);
     get diagnostics v_n = row_count;
     v_pv := v_pv + v_n;
