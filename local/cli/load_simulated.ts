@@ -1,5 +1,5 @@
 // Load simulated Racing API data straight into the database, without HTTP:
-//   deno run -A local/cli/load_simulated.ts --from 2023-01-01 --to 2023-12-31 [--seed 1] [--racecards]
+//   deno run -A local/cli/load_simulated.ts --from 2023-01-01 --to 2023-12-31 [--seed 1] [--racecards | --racecards-from DATE]
 //       [--cards-ahead N] [--raw] [--days-per-batch 7] [--db URL]
 // For every date it builds the day's /v1/results body (GB + IRE races that were run) and, with --racecards,
 // the /v1/racecards/pro body (dates the Pro plan covers, from RACECARDS_FIRST_DATE) from the simulator's pure
@@ -22,6 +22,8 @@ export interface LoadOptions {
   seed?: number;
   /** Also ingest racecards (Pro) for dates from RACECARDS_FIRST_DATE (default false). */
   racecards?: boolean;
+  /** With racecards: only for dates from this one on (default: all dates the plan covers). */
+  racecardsFrom?: string;
   /** Racecards only for this many days after `to` (future races; default 0). */
   cardsAhead?: number;
   /** Store raw bodies in ra_internal.raw_responses (default false: the loader is for volume). */
@@ -96,7 +98,7 @@ export async function loadSimulated(sql: Sql, o: LoadOptions): Promise<LoadProgr
       responses.push(
         ...simulatedResponses(seed, end, {
           results: isPast,
-          racecards: isPast ? o.racecards === true : true,
+          racecards: isPast ? o.racecards === true && end >= (o.racecardsFrom ?? o.from) : true,
           regions: o.regions,
         }),
       );
@@ -129,7 +131,7 @@ if (import.meta.main) {
   const from = arg(a, "--from"), to = arg(a, "--to");
   if (!from || !to || !/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) {
     console.error(
-      "usage: load_simulated.ts --from YYYY-MM-DD --to YYYY-MM-DD [--seed 1] [--racecards] [--cards-ahead N] [--raw] [--days-per-batch 7] [--db URL]",
+      "usage: load_simulated.ts --from YYYY-MM-DD --to YYYY-MM-DD [--seed 1] [--racecards | --racecards-from DATE] [--cards-ahead N] [--raw] [--days-per-batch 7] [--db URL]",
     );
     Deno.exit(2);
   }
@@ -142,7 +144,8 @@ if (import.meta.main) {
       from,
       to,
       seed: Number(arg(a, "--seed") ?? 1),
-      racecards: a.includes("--racecards"),
+      racecards: a.includes("--racecards") || arg(a, "--racecards-from") !== undefined,
+      racecardsFrom: arg(a, "--racecards-from"),
       cardsAhead: Number(arg(a, "--cards-ahead") ?? 0),
       raw: a.includes("--raw"),
       daysPerBatch: Number(arg(a, "--days-per-batch") ?? 7),
