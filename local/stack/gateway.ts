@@ -28,9 +28,11 @@ export interface GatewayOptions {
   limits?: typeof EDGE_LIMITS;
   /** Extra env for every function (tests point RACING_API_URL at their own simulator, for instance). */
   extraEnv?: Record<string, string>;
+  /** The SUPABASE_URL functions are given (default the stack's API URL); tests pass their own gateway's. */
+  apiUrl?: string | (() => string);
 }
 
-export function functionEnv(extra: Record<string, string> = {}): Record<string, string> {
+export function functionEnv(extra: Record<string, string> = {}, apiUrl = API_URL): Record<string, string> {
   const envFile = `${FUNCTIONS_DIR}/.env`;
   const secrets = existsSync(envFile) ? parseDotenv(readFileSync(envFile, "utf8")) : {};
   const base: Record<string, string> = {};
@@ -44,7 +46,7 @@ export function functionEnv(extra: Record<string, string> = {}): Record<string, 
     ...secrets,
     ...extra,
     // What the platform injects; secrets files cannot override these (hosted forbids SUPABASE_* secrets).
-    SUPABASE_URL: API_URL,
+    SUPABASE_URL: apiUrl,
     SUPABASE_DB_URL: DB_URL,
     SUPABASE_ANON_KEY: ANON_KEY,
     SUPABASE_SERVICE_ROLE_KEY: SERVICE_ROLE_KEY,
@@ -71,7 +73,7 @@ export function createGateway(opts: GatewayOptions): (req: Request) => Promise<R
   const host = `${REPO_ROOT}/local/stack/function_host.ts`;
 
   async function runFunction(name: string, req: Request, subpath: string): Promise<Response> {
-    const env = functionEnv(opts.extraEnv);
+    const env = functionEnv(opts.extraEnv, typeof opts.apiUrl === "function" ? opts.apiUrl() : opts.apiUrl);
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",

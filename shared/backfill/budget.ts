@@ -73,8 +73,12 @@ export class InvocationBudget {
    * several days, so one unusually slow day still ends inside the limit.
    */
   allows(days = 1): boolean {
-    const wallPerDay = 1.25 * (this.#dayWallMs ?? 5_000);
-    const cpuPerDay = 1.25 * (this.#dayCpuMs ?? 150);
+    if (this.#dayWallMs === null && days === 1) {
+      // Nothing measured yet: the first day is allowed while most of the budget is left.
+      return this.elapsedMs() < this.limits.wallMs / 2 && this.cpuUsedMs() < this.limits.cpuMs / 2;
+    }
+    const wallPerDay = 1.25 * (this.#dayWallMs ?? Math.min(5_000, this.limits.wallMs / 4));
+    const cpuPerDay = 1.25 * (this.#dayCpuMs ?? Math.min(150, this.limits.cpuMs / 4));
     return this.elapsedMs() + days * wallPerDay <= this.limits.wallMs &&
       this.cpuUsedMs() + days * cpuPerDay <= this.limits.cpuMs;
   }

@@ -243,7 +243,15 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
     }
   }
   summary.budget = budget.summary();
-  if (summary.more_work && summary.stopped_because === "budget") lastDay();
+  // An invocation that could not finish a single day must not hand over (that would loop without end);
+  // the minute cron job retries later and the log says why.
+  if (
+    summary.more_work && summary.stopped_because === "budget" && summary.days_done + summary.days_failed > 0
+  ) {
+    lastDay();
+  } else if (summary.more_work && summary.stopped_because === "budget") {
+    log("budget too small for one day; not handing over", { budget: budget.summary() });
+  }
   return summary;
 }
 
