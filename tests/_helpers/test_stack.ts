@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-explicit-any -- function answers are arbitrary JSON, asserted field by field
 // A private copy of the local stack for one integration test: its own Racing API simulator and its own
 // gateway (functions run as separate processes, as hosted), sharing only the database. Functions get the
 // env the test asks for (short leases, small budgets, the simulator's URL).
