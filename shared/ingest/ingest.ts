@@ -1,6 +1,7 @@
 // Thin TS entry point to the SQL ingest. The caller owns the transaction: pass `sql` or a transaction handle
 // from `sql.begin(tx => ...)` so the ingest commits (or rolls back) together with e.g. a cursor update.
 import type postgres from "postgres";
+import { serializePayload } from "./payload.ts";
 import type { IngestCounts, IngestPayload } from "./types.ts";
 
 /** Anything with porsager's tagged-template call and `.json()` (a `postgres` instance or a transaction). */
@@ -12,8 +13,10 @@ export type Sql = postgres.Sql | postgres.TransactionSql;
  * the rejected count. Needs a role allowed to execute it (service_role or postgres).
  */
 export async function ingestBatch(sql: Sql, payload: IngestPayload): Promise<IngestCounts> {
-  // sql.json sends the object as one jsonb parameter (no JSON.stringify double-encoding).
-  // deno-lint-ignore no-explicit-any
-  const rows = await sql`select ra_internal.ingest_batch(${sql.json(payload as any)}) as counts`;
+  // One text parameter cast to jsonb (typed text so the driver does not JSON-encode the string again): raw
+  // bodies kept as text travel verbatim (see serializePayload).
+  const rows = await sql`select ra_internal.ingest_batch(${
+    serializePayload(payload)
+  }::text::jsonb) as counts`;
   return rows[0].counts as IngestCounts;
 }

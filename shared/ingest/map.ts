@@ -63,6 +63,13 @@ function keyOf(raw: unknown, ...fields: string[]): string | null {
 }
 
 /** Non-empty array → as is; empty / missing → null (so an empty list never overwrites a known one). */
+const bookmakerNamesSeen = new WeakMap<Batch, Set<string>>();
+function seenBookmakers(b: Batch): Set<string> {
+  let s = bookmakerNamesSeen.get(b);
+  if (!s) bookmakerNamesSeen.set(b, s = new Set());
+  return s;
+}
+
 function jsonList(v: unknown): Json | null {
   return Array.isArray(v) && v.length > 0 ? (v as Json) : null;
 }
@@ -615,11 +622,14 @@ function mapRacecardRunner(race: RacecardProRace, u: RacecardProRunner, ctx: Map
     } satisfies Partial<RunnerRow>,
   );
   b.runners.push(run);
-  // Bookmakers seen in odds: cheap scan of the `bookmaker` key only (odds stay raw jsonb).
+  // Bookmakers seen in odds: cheap scan of the `bookmaker` key only (odds stay raw jsonb). A racecards day
+  // has ~40 prices per runner, so each name is coded and pushed once per batch, not once per price.
   if (Array.isArray(u.odds)) {
+    const seen = seenBookmakers(b);
     for (const o of u.odds) {
       const name = o !== null && typeof o === "object" ? (o as Record<string, unknown>).bookmaker : null;
-      if (typeof name === "string") {
+      if (typeof name === "string" && !seen.has(name)) {
+        seen.add(name);
         const code = bookmakerCode(name);
         if (code) b.bookmakers.push({ bookmaker_code: code, name: name.trim() });
       }

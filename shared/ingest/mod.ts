@@ -2,7 +2,15 @@
 export * from "./types.ts";
 export * from "./parse.ts";
 export * from "./map.ts";
-export { buildIngestPayload, dedupeBatch, endpointKind, mapResponse, mergeRows, rawRow } from "./payload.ts";
+export {
+  buildIngestPayload,
+  dedupeBatch,
+  endpointKind,
+  mapResponse,
+  mergeRows,
+  rawRow,
+  serializePayload,
+} from "./payload.ts";
 export type { ApiResponse, BuildOptions } from "./payload.ts";
 export { ingestBatch } from "./ingest.ts";
 export type { Sql } from "./ingest.ts";

@@ -23,6 +23,8 @@ export interface ApiResponse {
   page?: number;
   /** The parsed JSON body. */
   body: unknown;
+  /** The body as received, if kept: stored verbatim (must be the text `body` was parsed from). */
+  text?: string;
   /** When it was fetched (ISO-8601 with offset, or a Date). */
   fetchedAt: string | Date;
 }
@@ -146,7 +148,25 @@ export function rawRow(r: ApiResponse): RawResponseRow {
     page: r.page ?? 0,
     body: (r.body ?? null) as Json,
     fetched_at: iso(r.fetchedAt),
+    ...(r.text !== undefined ? { body_text: r.text } : {}),
   };
+}
+
+/**
+ * The payload as the JSON text ra_internal.ingest_batch receives. Raw bodies kept as text are spliced in
+ * verbatim (they are the exact JSON the API sent), so only the mapped rows are serialised here.
+ */
+export function serializePayload(payload: IngestPayload): string {
+  const { raw_responses, ...rest } = payload;
+  const head = JSON.stringify(rest);
+  if (raw_responses.length === 0) return `${head.slice(0, -1)},"raw_responses":[]}`;
+  const raws = raw_responses.map((r) => {
+    const { body, body_text, ...meta } = r;
+    const metaJson = JSON.stringify(meta);
+    const bodyJson = body_text ?? JSON.stringify(body);
+    return `${metaJson.slice(0, -1)},"body":${bodyJson}}`;
+  });
+  return `${head.slice(0, -1)},"raw_responses":[${raws.join(",")}]}`;
 }
 
 /**

@@ -229,6 +229,12 @@ export interface RawResponseRow {
   page: number;
   body: Json;
   fetched_at: string;
+  /**
+   * The body exactly as received (valid JSON text), when the caller kept it. serializePayload() splices it
+   * into the payload verbatim instead of serialising `body` again: on a racecards day that is megabytes of
+   * JSON the function would otherwise spend its CPU budget re-encoding.
+   */
+  body_text?: string;
 }
 
 export interface RejectRow {
