@@ -141,42 +141,42 @@ as $f$
   select pg_catalog.format($q$
     insert into public.ra_runner_statistics
     select s.race_id, s.horse_id, s.race_date,
-      (s.car & 65535)::int, (s.car >> 16 & 65535)::int, (s.car >> 32 & 65535)::int, (s.car >> 48 & 65535)::int,
-      case when s.car & 65535 > 0 then round(100.0 * (s.car >> 16 & 65535) / (s.car & 65535), 2) end,
-      case when s.car & 65535 > 0
-           then round(100.0 * ((s.car >> 16 & 65535) + (s.car >> 32 & 65535) + (s.car >> 48 & 65535)) / (s.car & 65535), 2) end,
+      (s.car & 8191)::int, (s.car >> 13 & 8191)::int, (s.car >> 26 & 8191)::int, (s.car >> 39 & 8191)::int,
+      case when s.car & 8191 > 0 then round(100.0 * (s.car >> 13 & 8191) / (s.car & 8191), 2) end,
+      case when s.car & 8191 > 0
+           then round(100.0 * ((s.car >> 13 & 8191) + (s.car >> 26 & 8191) + (s.car >> 39 & 8191)) / (s.car & 8191), 2) end,
       coalesce(s.prize_gbp, 0), coalesce(s.prize_eur, 0),
-      (s.crs & 65535)::int, (s.crs >> 16 & 65535)::int, (s.crs >> 32 & 65535)::int, (s.crs >> 48 & 65535)::int,
-      case when s.dist_y is not null then (s.cd & 65535)::int end,
-      case when s.dist_y is not null then (s.cd >> 16 & 65535)::int end,
-      case when s.dist_y is not null then (s.cd >> 32 & 65535)::int end,
-      case when s.dist_y is not null then (s.cd >> 48 & 65535)::int end,
-      case when s.dist_y is not null then (s.dst & 65535)::int end,
-      case when s.dist_y is not null then (s.dst >> 16 & 65535)::int end,
-      case when s.dist_y is not null then (s.dst >> 32 & 65535)::int end,
-      case when s.dist_y is not null then (s.dst >> 48 & 65535)::int end,
-      (s.firm & 65535)::int, (s.firm >> 16 & 65535)::int, (s.firm >> 32 & 65535)::int, (s.firm >> 48 & 65535)::int,
-      (s.good & 65535)::int, (s.good >> 16 & 65535)::int, (s.good >> 32 & 65535)::int, (s.good >> 48 & 65535)::int,
-      (s.soft & 65535)::int, (s.soft >> 16 & 65535)::int, (s.soft >> 32 & 65535)::int, (s.soft >> 48 & 65535)::int,
-      (s.heavy & 65535)::int, (s.heavy >> 16 & 65535)::int, (s.heavy >> 32 & 65535)::int, (s.heavy >> 48 & 65535)::int,
-      (s.aw & 65535)::int, (s.aw >> 16 & 65535)::int, (s.aw >> 32 & 65535)::int, (s.aw >> 48 & 65535)::int,
-      case when s.jockey_id is not null then (s.jky & 65535)::int end,
-      case when s.jockey_id is not null then (s.jky >> 16 & 65535)::int end,
-      case when s.jockey_id is not null then (s.jky >> 32 & 65535)::int end,
-      case when s.jockey_id is not null then (s.jky >> 48 & 65535)::int end,
-      (s.jmp & 65535)::int, (s.jmp >> 16 & 65535)::int, (s.jmp >> 32 & 65535)::int, (s.jmp >> 48 & 65535)::int,
+      (s.crs & 8191)::int, (s.crs >> 13 & 8191)::int, (s.crs >> 26 & 8191)::int, (s.crs >> 39 & 8191)::int,
+      case when s.dist_y is not null then (s.cd & 8191)::int end,
+      case when s.dist_y is not null then (s.cd >> 13 & 8191)::int end,
+      case when s.dist_y is not null then (s.cd >> 26 & 8191)::int end,
+      case when s.dist_y is not null then (s.cd >> 39 & 8191)::int end,
+      case when s.dist_y is not null then (s.dst & 8191)::int end,
+      case when s.dist_y is not null then (s.dst >> 13 & 8191)::int end,
+      case when s.dist_y is not null then (s.dst >> 26 & 8191)::int end,
+      case when s.dist_y is not null then (s.dst >> 39 & 8191)::int end,
+      (s.firm & 8191)::int, (s.firm >> 13 & 8191)::int, (s.firm >> 26 & 8191)::int, (s.firm >> 39 & 8191)::int,
+      (s.good & 8191)::int, (s.good >> 13 & 8191)::int, (s.good >> 26 & 8191)::int, (s.good >> 39 & 8191)::int,
+      (s.soft & 8191)::int, (s.soft >> 13 & 8191)::int, (s.soft >> 26 & 8191)::int, (s.soft >> 39 & 8191)::int,
+      (s.heavy & 8191)::int, (s.heavy >> 13 & 8191)::int, (s.heavy >> 26 & 8191)::int, (s.heavy >> 39 & 8191)::int,
+      (s.aw & 8191)::int, (s.aw >> 13 & 8191)::int, (s.aw >> 26 & 8191)::int, (s.aw >> 39 & 8191)::int,
+      case when s.jockey_id is not null then (s.jky & 8191)::int end,
+      case when s.jockey_id is not null then (s.jky >> 13 & 8191)::int end,
+      case when s.jockey_id is not null then (s.jky >> 26 & 8191)::int end,
+      case when s.jockey_id is not null then (s.jky >> 39 & 8191)::int end,
+      (s.jmp & 8191)::int, (s.jmp >> 13 & 8191)::int, (s.jmp >> 26 & 8191)::int, (s.jmp >> 39 & 8191)::int,
       (s.l10 & 31)::int, (s.l10 >> 5 & 31)::int, (s.l10 >> 10 & 31)::int, (s.l10 >> 15 & 31)::int,
-      (s.l12 & 65535)::int, (s.l12 >> 16 & 65535)::int, (s.l12 >> 32 & 65535)::int, (s.l12 >> 48 & 65535)::int,
+      (s.l12 & 8191)::int, (s.l12 >> 13 & 8191)::int, (s.l12 >> 26 & 8191)::int, (s.l12 >> 39 & 8191)::int,
       s.last_raced, s.last_won, s.race_date - s.last_raced, s.min_win_y, s.max_win_y
     from (
       select w.race_id, w.horse_id, w.race_date, w.dist_y, w.jockey_id,
-        coalesce((sum(w.pk) over wa)::bigint, 0) as car,
-        coalesce((sum(w.pk) filter (where w.going_bucket = 'firm') over wa)::bigint, 0) as firm,
-        coalesce((sum(w.pk) filter (where w.going_bucket = 'good') over wa)::bigint, 0) as good,
-        coalesce((sum(w.pk) filter (where w.going_bucket = 'soft') over wa)::bigint, 0) as soft,
-        coalesce((sum(w.pk) filter (where w.going_bucket = 'heavy') over wa)::bigint, 0) as heavy,
-        coalesce((sum(w.pk) filter (where w.is_aw) over wa)::bigint, 0) as aw,
-        coalesce((sum(w.pk) filter (where w.is_jumps) over wa)::bigint, 0) as jmp,
+        coalesce((sum(w.pkf) over wa)::bigint, 0) as car,
+        coalesce((sum(w.pkf) filter (where w.going_bucket = 'firm') over wa)::bigint, 0) as firm,
+        coalesce((sum(w.pkf) filter (where w.going_bucket = 'good') over wa)::bigint, 0) as good,
+        coalesce((sum(w.pkf) filter (where w.going_bucket = 'soft') over wa)::bigint, 0) as soft,
+        coalesce((sum(w.pkf) filter (where w.going_bucket = 'heavy') over wa)::bigint, 0) as heavy,
+        coalesce((sum(w.pkf) filter (where w.is_aw) over wa)::bigint, 0) as aw,
+        coalesce((sum(w.pkf) filter (where w.is_jumps) over wa)::bigint, 0) as jmp,
         sum(w.prize) filter (where w.prize_currency = 'GBP') over wa as prize_gbp,
         sum(w.prize) filter (where w.prize_currency = 'EUR') over wa as prize_eur,
         max(w.race_date) filter (where w.is_run) over wa as last_raced,
@@ -184,33 +184,36 @@ as $f$
         min(w.exact_y) filter (where w.pos = 1) over wa as min_win_y,
         max(w.exact_y) filter (where w.pos = 1) over wa as max_win_y,
         coalesce(max(w.carry) over wa & 1048575, 0) as l10,
-        coalesce((sum(w.pk) over w12)::bigint, 0) as l12,
-        coalesce((sum(w.pk) over wc)::bigint, 0) as crs,
-        coalesce((sum(w.pk) over wcd)::bigint, 0) as cd,
-        coalesce((sum(w.pk) over wd)::bigint, 0) as dst,
-        coalesce((sum(w.pk) over wj)::bigint, 0) as jky
+        coalesce((sum(w.pkf) over w12)::bigint, 0) as l12,
+        coalesce((sum(w.pkf) over wc)::bigint, 0) as crs,
+        coalesce((sum(w.pkf) over wcd)::bigint, 0) as cd,
+        coalesce((sum(w.pkf) over wd)::bigint, 0) as dst,
+        coalesce((sum(w.pkf) over wj)::bigint, 0) as jky
       from (
         select b.race_id, b.horse_id, b.off_ts, b.race_date, b.course_id, b.dist_y, b.exact_y, b.going_bucket,
-               b.is_aw, b.is_jumps, b.jockey_id, b.is_run, b.pos, b.prize, b.prize_currency, b.pk,
+               b.is_aw, b.is_jumps, b.jockey_id, b.is_run, b.pos, b.prize, b.prize_currency, pg_catalog.hashtextextended(b.horse_id, 0) as hk,
+               -- the packed contribution as float8 (13-bit fields: exact integer sums, no numeric per row)
+               ((b.pk & 65535) + (b.pk >> 16 & 65535) * 8192 + (b.pk >> 32 & 65535) * 67108864
+                 + (b.pk >> 48 & 65535) * 549755813888)::float8 as pkf,
                case when b.is_run then
                  (row_number() over wr << 20) | sum(case when b.is_run then 1 + (case b.pos when 1 then 32 when 2 then 1024 when 3 then 32768 else 0 end) else 0 end) over wr10
                end as carry
         from ra_internal.statistics_base b
         where %1$s
-        window wr as (partition by b.horse_id collate "C", b.is_run order by b.off_ts, b.race_id collate "C"),
+        window wr as (partition by pg_catalog.hashtextextended(b.horse_id, 0), b.horse_id collate "C", b.is_run order by b.off_ts, b.race_id collate "C"),
                wr10 as (wr rows between 9 preceding and current row)
       ) w
-      window wa as (partition by w.horse_id collate "C" order by w.off_ts
+      window wa as (partition by w.hk, w.horse_id collate "C" order by w.off_ts
                     range between unbounded preceding and '1 microsecond' preceding),
-             w12 as (partition by w.horse_id collate "C" order by w.off_ts
+             w12 as (partition by w.hk, w.horse_id collate "C" order by w.off_ts
                      range between '1 year' preceding and '1 microsecond' preceding),
-             wc as (partition by w.horse_id collate "C", w.course_id collate "C" order by w.off_ts
+             wc as (partition by w.hk, w.horse_id collate "C", w.course_id collate "C" order by w.off_ts
                     range between unbounded preceding and '1 microsecond' preceding),
-             wcd as (partition by w.horse_id collate "C", w.course_id collate "C", w.dist_y order by w.off_ts
+             wcd as (partition by w.hk, w.horse_id collate "C", w.course_id collate "C", w.dist_y order by w.off_ts
                      range between unbounded preceding and '1 microsecond' preceding),
-             wd as (partition by w.horse_id collate "C", w.dist_y order by w.off_ts
+             wd as (partition by w.hk, w.horse_id collate "C", w.dist_y order by w.off_ts
                     range between unbounded preceding and '1 microsecond' preceding),
-             wj as (partition by w.horse_id collate "C", w.jockey_id collate "C" order by w.off_ts
+             wj as (partition by w.hk, w.horse_id collate "C", w.jockey_id collate "C" order by w.off_ts
                     range between unbounded preceding and '1 microsecond' preceding)
     ) s
   $q$, p_filter)
@@ -344,9 +347,14 @@ begin
   delete from ra_internal.statistics_changes;
 
   v_t := clock_timestamp();
+  -- bulk load without indexes, then build them (sorted builds are far cheaper than row-by-row inserts)
   truncate ra_internal.statistics_base;
+  alter table ra_internal.statistics_base drop constraint if exists statistics_base_pkey;
+  drop index if exists ra_internal.statistics_base_horse_idx;
   execute ra_internal.statistics_sql_base('true');
   get diagnostics v_base = row_count;
+  alter table ra_internal.statistics_base add constraint statistics_base_pkey primary key (race_id, horse_id);
+  create index statistics_base_horse_idx on ra_internal.statistics_base (horse_id);
   analyze ra_internal.statistics_base;
   v_ms := v_ms || jsonb_build_object('base', (extract(epoch from clock_timestamp() - v_t) * 1000)::int);
 
