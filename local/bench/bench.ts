@@ -1,0 +1,285 @@
+// deno task bench [--quick] [--out BENCHMARKS.md] [--only ingest,pacing,rehearsal,statistics,sync]
+// Measures the figures that matter on the local stack and writes BENCHMARKS.md (figures, targets, machine,
+// date, command). Short figures are medians of several runs; ratios to their reference are reported because
+// these machines are noisy. WARNING: it empties the ingested data of the local database (127.0.0.1:54322)
+// to measure from a known state; run `npm run demo` afterwards to get demo data back.
+//   --quick   CI-sized: a shorter pacing range and a one-quarter rehearsal instead of the full decade.
+import { parseArgs } from "node:util";
+import os from "node:os";
+import postgres from "postgres";
+import { addDays, ukToday } from "../../shared/day/dates.ts";
+import { dayTruth } from "../simulator/world.ts";
+import { DB_URL, REPO_ROOT } from "../stack/constants.ts";
+import { startTestStack, type TestStack, waitForBackfill } from "../stack/private_stack.ts";
+import { benchIngestThroughput } from "./ingest_throughput.ts";
+
+const { values: args } = parseArgs({
+  args: Deno.args,
+  options: {
+    quick: { type: "boolean", default: false },
+    out: { type: "string", default: `${REPO_ROOT}/BENCHMARKS.md` },
+    only: { type: "string" },
+  },
+});
+const only = args.only ? new Set(args.only.split(",")) : null;
+const want = (k: string) => only === null || only.has(k);
+const quick = args.quick;
+
+const sql = postgres(DB_URL, { max: 4, onnotice: () => {}, prepare: false });
+const log = (s: string) => console.log(`bench: ${s}`);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+
+interface Figure {
+  name: string;
+  value: string;
+  target?: string;
+  met?: boolean;
+  note?: string;
+}
+const figures: Figure[] = [];
+const sections: string[] = [];
+
+async function resetData() {
+  await sql.unsafe(`
+    truncate public.ra_races, public.ra_runners, public.ra_race_results, public.ra_horse_pedigree,
+      public.ra_mst_horses, public.ra_mst_jockeys, public.ra_mst_trainers, public.ra_mst_owners,
+      public.ra_mst_sires, public.ra_mst_dams, public.ra_mst_damsires, public.ra_mst_courses,
+      ra_internal.raw_responses, ra_internal.rejects, ra_internal.backfill_days, ra_internal.backfill_chunks,
+      ra_internal.api_calls cascade;
+    update ra_internal.backfill_state set halted_reason = null, halted_at = null, planned_from = null,
+      planned_to = null, started_at = null;
+    delete from ra_internal.api_rate_buckets;`);
+}
+
+function apiCalls(stack: TestStack): number {
+  return stack.sim.log().filter((e) => e.path.startsWith("/v1/") && e.status === 200).length;
+}
+
+/** One backfill through the function on a private stack; returns wall seconds and API calls. */
+async function timedBackfill(
+  from: string,
+  to: string,
+  opts: { rate: number | null; workers?: number; timeoutMs?: number },
+): Promise<{ wallS: number; calls: number; attempts: number; stack: TestStack }> {
+  const stack = await startTestStack({
+    sim: { rateLimitPerSecond: opts.rate },
+    env: { RACING_API_RATE_PER_SECOND: String(opts.rate ?? 100) },
+  });
+  await resetData();
+  const t0 = performance.now();
+  const r = await stack.call("backfill", { body: { from, to, workers: opts.workers ?? 1 } });
+  if (r.status !== 202) throw new Error(`backfill refused: ${JSON.stringify(r.body)}`);
+  const p = await waitForBackfill(stack, { timeoutMs: opts.timeoutMs ?? 3_600_000 });
+  const wallS = (performance.now() - t0) / 1000;
+  if (p.state !== "done" || p.days.failed > 0) {
+    throw new Error(`backfill ended ${p.state}, failed days ${p.days.failed}`);
+  }
+  const attempts = stack.sim.log().filter((e) => e.path.startsWith("/v1/")).length;
+  return { wallS, calls: apiCalls(stack), attempts, stack };
+}
+
+// 1. SQL ingest throughput ------------------------------------------------------------------------------
+if (want("ingest")) {
+  log("1. SQL ingest throughput (synthetic results day, first load and re-load)");
+  const r = await benchIngestThroughput(sql, { scenario: "results", repetitions: quick ? 3 : 5 });
+  figures.push({
+    name: "SQL ingest, first load (runner rows/s, wall)",
+    value: `${Math.round(r.firstLoadRowsPerSec)}`,
+    target: "≥ 20,000",
+    met: r.firstLoadRowsPerSec >= 20_000,
+  });
+  figures.push({
+    name: "SQL ingest, re-load, all rows conflict (runner rows/s, wall)",
+    value: `${Math.round(r.reloadRowsPerSec)}`,
+    target: "≥ 20,000",
+    met: r.reloadRowsPerSec >= 20_000,
+  });
+  sections.push(
+    `### 1. SQL ingest throughput\n\nOne synthetic results day of ${r.runners} runners (raw bodies stored), ` +
+      `\`ra_internal.ingest_batch\` in a rolled-back transaction as the worker calls it; median of ` +
+      `${r.samples ?? "several"} runs. Backend CPU per call: first load ${
+        round(r.firstLoadDbCpuMs ?? 0, 0)
+      } ms, ` +
+      `re-load ${round(r.reloadDbCpuMs ?? 0, 0)} ms (the rate by Postgres CPU alone: ` +
+      `${Math.round(r.firstLoadRowsPerDbCpuSec ?? 0)} / ${
+        Math.round(r.reloadRowsPerDbCpuSec ?? 0)
+      } runner rows/s).\n`,
+  );
+}
+
+// 2. Backfill pacing at the real 2 req/s ----------------------------------------------------------------
+let pacingRatio: number | null = null;
+if (want("pacing")) {
+  const ranges: [string, string][] = quick
+    ? [["2023-02-06", "2023-02-12"]]
+    : [["2022-06-06", "2022-06-26"], ["2023-02-06", "2023-02-26"]];
+  const rows: string[] = [];
+  const ratios: number[] = [];
+  for (const [from, to] of ranges) {
+    log(`2. pacing: backfill ${from} → ${to} at 2 req/s`);
+    const { wallS, calls, attempts, stack } = await timedBackfill(from, to, { rate: 2 });
+    await stack.close();
+    const floor = calls / 2;
+    const ratio = wallS / floor;
+    ratios.push(ratio);
+    rows.push(
+      `| ${from} → ${to} | ${calls} | ${attempts} | ${round(floor, 1)} s | ${round(wallS, 1)} s | ${
+        round(ratio)
+      } |`,
+    );
+  }
+  pacingRatio = Math.max(...ratios);
+  figures.push({
+    name: "Backfill pacing at 2 req/s: wall ÷ (API calls ÷ 2/s), worst range",
+    value: `${round(pacingRatio)}`,
+    target: "≤ 1.10",
+    met: pacingRatio <= 1.1,
+  });
+
+  // Calls per day: ours vs the predecessor (racecards + one un-paged results call + one call per new horse).
+  const days = Number((await sql`select count(*)::int as n from ra_internal.backfill_days`)[0].n);
+  const pages = Number(
+    (await sql`select coalesce(sum(api_calls), 0)::int as n from ra_internal.backfill_days`)[0].n,
+  );
+  const newHorses = Number((await sql`select count(*)::int as n from ra_mst_horses`)[0].n);
+  const [cards] =
+    await sql`select count(*)::int as n from ra_internal.backfill_days where day >= '2023-01-23'`;
+  const predecessor = days + Number(cards.n) + newHorses;
+  sections.push(
+    `### 2. Backfill pacing\n\nThe backfill function against the simulator enforcing the real limit (2 req/s, 429 ` +
+      `beyond), through the local gateway (each invocation a separate worker process with the hosted limits).\n\n` +
+      `| range | API calls | attempts | floor (calls ÷ 2/s) | wall | ratio |\n|---|---|---|---|---|---|\n` +
+      rows.join("\n") +
+      `\n\nCalls per day on the last range: ours ${round(pages / Math.max(days, 1))} ` +
+      `(results pages + one racecards page); the predecessor's approach ${
+        round(predecessor / Math.max(days, 1))
+      } ` +
+      `(racecards + one un-paged results call, which loses races past 50, + one profile call for each of the ` +
+      `${newHorses} horses first seen).\n`,
+  );
+}
+
+// 3. Full-decade rehearsal ------------------------------------------------------------------------------
+if (want("rehearsal")) {
+  const today = ukToday();
+  const from = quick ? "2024-01-01" : "2015-01-01";
+  const to = quick ? "2024-03-31" : today;
+  log(`3. rehearsal: backfill ${from} → ${to} with the simulator's rate limit off (2 workers)`);
+  const { wallS, calls, stack } = await timedBackfill(from, to, { rate: null, workers: 2 });
+  await stack.close();
+  const floorS = calls / 2;
+  const projectedS = floorS * (pacingRatio ?? 1);
+  const counts = await sql<{ t: string; n: number }[]>`
+    select relname as t, n_live_tup::bigint as n from pg_stat_user_tables
+    where schemaname = 'public' and relname like 'ra\\_%' order by relname`;
+  const exact = await Promise.all(counts.map(async (c) => {
+    const [r] = await sql.unsafe(`select count(*)::bigint as n from public.${c.t}`);
+    return `| ${c.t} | ${Number(r.n).toLocaleString("en-GB")} |`;
+  }));
+  const [size] = await sql`select pg_size_pretty(pg_database_size(current_database())) as s`;
+  let expectedRunners = 0, expectedRaces = 0;
+  for (let d = from; d <= to; d = addDays(d, 1)) {
+    const t = dayTruth(1, d, ["gb", "ire"]);
+    expectedRaces += t.races;
+    expectedRunners += t.runners;
+  }
+  const [got] = await sql`select count(*) filter (where has_result)::int as races,
+    (select count(*)::int from ra_race_results) as results from ra_races`;
+  figures.push({
+    name: `Rehearsal ${from} → ${to}: projected duration at 2 req/s ÷ API floor`,
+    value: `${round(projectedS / floorS)} (floor ${round(floorS / 3600, 2)} h, projected ${
+      round(projectedS / 3600, 2)
+    } h)`,
+    target: "≤ 1.10",
+    met: projectedS / floorS <= 1.1,
+  });
+  figures.push({
+    name: "Rehearsal processing time with the rate limit off (must stay under the floor)",
+    value: `${round(wallS / 60, 1)} min for ${calls} calls`,
+    target: `< floor (${round(floorS / 60, 1)} min)`,
+    met: wallS < floorS,
+  });
+  sections.push(
+    `### 3. Rehearsal ${from} → ${to}\n\nBackfill of the whole range through the function, simulator rate ` +
+      `limit off, 2 workers. Wall time ${
+        round(wallS / 60, 1)
+      } min; API calls the real API would need: ${calls} ` +
+      `(floor at 2 req/s: ${round(floorS / 3600, 2)} h; projected with the measured pacing ratio ` +
+      `${round(pacingRatio ?? 1)}: ${round(projectedS / 3600, 2)} h). Races with results ${got.races} of ` +
+      `${expectedRaces} simulated; result rows ${got.results} of ${expectedRunners}. Database size ${size.s}.\n\n` +
+      `| table | rows |\n|---|---|\n${exact.join("\n")}\n`,
+  );
+}
+
+// 4. Statistics -----------------------------------------------------------------------------------------
+if (want("statistics")) {
+  const [{ n }] = await sql`select count(*)::int as n from ra_runners`;
+  log(`4. statistics: full refresh and incremental day over ${n} runners`);
+  const full: number[] = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    const t0 = performance.now();
+    await sql`select ra_internal.refresh_statistics()`;
+    full.push((performance.now() - t0) / 1000);
+  }
+  // Incremental: a new day arrives (re-ingest the latest day's races as changed), then the nightly refresh.
+  const incr: number[] = [];
+  for (let i = 0; i < (quick ? 1 : 3); i++) {
+    // Touching the day's races queues them for the incremental refresh (the change-tracking triggers).
+    await sql`update ra_races set fetched_at = now() where race_date = (select max(race_date) from ra_races where has_result)`;
+    const t0 = performance.now();
+    await sql`select ra_internal.refresh_statistics_incremental()`;
+    incr.push((performance.now() - t0) / 1000);
+  }
+  figures.push({
+    name: `Statistics full refresh (${Number(n).toLocaleString("en-GB")} runners)`,
+    value: `${round(median(full), 1)} s`,
+    target: "≤ 30 s",
+    met: median(full) <= 30,
+  });
+  figures.push({
+    name: "Statistics incremental, one day",
+    value: `${round(median(incr), 2)} s`,
+    target: "≤ 2 s",
+    met: median(incr) <= 2,
+  });
+}
+
+await sql.end();
+
+// Write BENCHMARKS.md --------------------------------------------------------------------------------------
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const pg = await new Deno.Command("psql", { args: ["--version"] }).output().then((o) =>
+  new TextDecoder().decode(o.stdout).trim()
+).catch(() => "psql ?");
+const table = figures.map((f) =>
+  `| ${f.name} | ${f.value} | ${f.target ?? "–"} | ${
+    f.met === undefined ? "–" : f.met ? "met" : "**not met**"
+  } |`
+).join("\n");
+const doc = `# Benchmarks
+
+Written by \`deno task bench${quick ? " --quick" : ""}${args.only ? ` --only ${args.only}` : ""}\` on ${
+  new Date().toISOString()
+}.
+Machine: ${os.cpus().length} × ${cpu}, ${
+  round(os.totalmem() / 2 ** 30, 1)
+} GiB RAM, ${Deno.build.os}; ${pg}; Deno ${Deno.version.deno}.
+These machines are shared and noisy: short figures are medians, long ones are ratios to their reference.
+
+| figure | value | target | |
+|---|---|---|---|
+${table}
+
+${sections.join("\n")}`;
+if (only && args.out.endsWith("BENCHMARKS.md")) {
+  console.log(doc);
+  log(`--only given: not overwriting ${args.out}`);
+} else {
+  Deno.writeTextFileSync(args.out, doc);
+  log(`wrote ${args.out}`);
+}
+console.log(table);
