@@ -18,6 +18,7 @@ import {
 } from "./constants.ts";
 import { parseDotenv, readVerifyJwt } from "./functions_config.ts";
 import { verifyJwt } from "./jwt.ts";
+import { dashboardResponse } from "../dashboard/serve.ts";
 
 const FUNCTIONS_DIR = `${REPO_ROOT}/supabase/functions`;
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -194,6 +195,10 @@ export function createGateway(opts: GatewayOptions): (req: Request) => Promise<R
     const url = new URL(req.url);
     if (url.pathname === "/" || url.pathname === "/health") {
       return Response.json({ status: "ok", api: API_URL, functions: `${API_URL}/functions/v1/` });
+    }
+    // The static status page (local/dashboard/): it reads /functions/v1/status like any other origin would.
+    if (url.pathname === "/dashboard" || url.pathname.startsWith("/dashboard/")) {
+      return (await dashboardResponse(req)) ?? jsonError(404, "NOT_FOUND", "The status page is at /dashboard/.");
     }
     const m = url.pathname.match(/^\/functions\/v1\/([A-Za-z0-9_-]+)(\/.*)?$/);
     if (!m) {
