@@ -213,7 +213,7 @@ declare
   v_run bigint;
   v_counts jsonb := '{}'::jsonb;
   v_n bigint;
-  v_notes text[] := '{}';
+  v_notes text[] := array[]::text[];
 begin
   select * into v_set from ra_internal.schedule_settings;
   v_run := ra_internal.scheduled_run_start('housekeeping', null, 'cron');
@@ -225,7 +225,7 @@ begin
       get diagnostics v_n = row_count;
       v_counts := v_counts || jsonb_build_object('cron_job_run_details', v_n);
     exception when insufficient_privilege then
-      v_notes := v_notes || 'cron.job_run_details: no privilege to delete'::text;
+      v_notes := array_append(v_notes, 'cron.job_run_details: no privilege to delete');
     end;
   end if;
   if to_regclass('net._http_response') is not null then
@@ -234,7 +234,7 @@ begin
       get diagnostics v_n = row_count;
       v_counts := v_counts || jsonb_build_object('net_http_responses', v_n);
     exception when insufficient_privilege then
-      v_notes := v_notes || 'net._http_response: no privilege to delete (pg_net prunes by its own TTL)'::text;
+      v_notes := array_append(v_notes, 'net._http_response: no privilege to delete (pg_net prunes by its own TTL)');
     end;
   end if;
   v_counts := v_counts || jsonb_build_object('api_calls', ra_internal.prune_api_calls(v_set.keep_api_calls));
