@@ -51,7 +51,12 @@ export function createBackfillHandler(deps: BackfillHandlerDeps): (req: Request)
         wallMs: intEnv(env, "BACKFILL_WALL_BUDGET_MS", 110_000),
         cpuMs: intEnv(env, "BACKFILL_CPU_BUDGET_MS", 1_500),
       }, startedAt);
-      const client = createRacingApiClient({ config: racing, sql, workerId });
+      const client = createRacingApiClient({
+        config: racing,
+        sql,
+        workerId,
+        requestTimeoutMs: intEnv(env, "RACING_API_TIMEOUT_MS", 30_000),
+      });
       const summary = await runBackfillInvocation({
         sql,
         client,
