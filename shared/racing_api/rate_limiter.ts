@@ -62,8 +62,20 @@ export interface BucketLimiterOptions {
   /** Bucket capacity in tokens, 1..2 (default 1: requests spaced 1/rate apart, no bursts). */
   burst?: number;
   endpointLimits?: Readonly<Record<string, number>>;
+  /**
+   * Extra spacing added to every 1/rate interval (default 100 ms). A request reaches the server some time
+   * after its slot (connection set-up, TLS, a busy event loop), and a late request followed by an on-time
+   * one puts rate+1 requests in one server-side second under a strict sliding window (seen: 493 ms gaps at
+   * exactly 500 ms spacing; a cold first connection ~120 ms late). At 2/s this gives 600 ms spacing
+   * (1.67 requests/s) and tolerates a request up to ~200 ms late.
+   */
+  safetyMarginMs?: number;
+  /** A caller waking more than this after its slot takes a fresh slot instead of sending late (default 25). */
+  lateToleranceMs?: number;
   now?: () => number;
 }
+
+const MAX_RETAKES = 3;
 
 /** Shared acquire logic: optional stricter endpoint bucket first, then the account bucket. */
 abstract class BucketLimiter implements RateLimiter {
@@ -71,6 +83,8 @@ abstract class BucketLimiter implements RateLimiter {
   readonly rate: number;
   readonly burst: number;
   readonly endpointLimits: Readonly<Record<string, number>>;
+  readonly safetyMarginMs: number;
+  readonly lateToleranceMs: number;
   protected readonly now: () => number;
 
   constructor(opts: BucketLimiterOptions) {
@@ -81,6 +95,8 @@ abstract class BucketLimiter implements RateLimiter {
     if (!(this.rate > 0)) throw new RangeError("ratePerSecond must be > 0");
     if (!(this.burst >= 1 && this.burst <= 2)) throw new RangeError("burst must be within 1..2 tokens");
     this.endpointLimits = opts.endpointLimits ?? ENDPOINT_RATE_LIMITS;
+    this.safetyMarginMs = Math.max(0, opts.safetyMarginMs ?? 100);
+    this.lateToleranceMs = Math.max(0, opts.lateToleranceMs ?? 25);
     this.now = opts.now ?? Date.now;
   }
 
@@ -93,35 +109,46 @@ abstract class BucketLimiter implements RateLimiter {
     const buckets: Array<[string, number, number]> = [];
     const epRate = opts.endpoint ? this.endpointLimits[opts.endpoint] : undefined;
     if (epRate !== undefined && epRate < this.rate) {
-      buckets.push([`${account}|${opts.endpoint}`, epRate, 1]);
+      buckets.push([`${account}|${opts.endpoint}`, this.#effective(epRate), 1]);
     }
-    buckets.push([account, this.rate, this.burst]);
+    buckets.push([account, this.#effective(this.rate), this.burst]);
     // Sequential on purpose: the account token is reserved only once the endpoint wait is over, so the
     // account slot we are given is the moment we really send.
     for (const [key, rate, burst] of buckets) {
-      opts.signal?.throwIfAborted();
-      const waitMs = Math.max(0, (await this.take(key, rate, burst, 1)) * 1000);
-      if (opts.deadline !== undefined && this.now() + waitMs > opts.deadline) {
-        await this.take(key, rate, burst, -1).catch(() => {}); // hand the unused reservation back
-        throw new DeadlineExceededError({
-          endpoint: opts.endpoint ?? "(rate limiter)",
-          deadline: opts.deadline,
-          waitMs,
-          reason: "waiting for a shared rate-limit token",
-        });
-      }
-      try {
-        await sleep(waitMs, opts.signal);
-      } catch (e) {
-        await this.take(key, rate, burst, -1).catch(() => {});
-        throw e;
+      for (let retake = 0;; retake++) {
+        opts.signal?.throwIfAborted();
+        const waitMs = Math.max(0, (await this.take(key, rate, burst, 1)) * 1000);
+        const slot = this.now() + waitMs;
+        if (opts.deadline !== undefined && slot > opts.deadline) {
+          await this.take(key, rate, burst, -1).catch(() => {}); // hand the unused reservation back
+          throw new DeadlineExceededError({
+            endpoint: opts.endpoint ?? "(rate limiter)",
+            deadline: opts.deadline,
+            waitMs,
+            reason: "waiting for a shared rate-limit token",
+          });
+        }
+        try {
+          await sleep(waitMs, opts.signal);
+        } catch (e) {
+          await this.take(key, rate, burst, -1).catch(() => {});
+          throw e;
+        }
+        // Woken late (a stalled event loop)? Sending now could crowd the caller holding the next slot, so
+        // the stale slot is left unused and we queue again behind everyone (bounded).
+        if (this.now() - slot <= this.lateToleranceMs || retake >= MAX_RETAKES) break;
       }
     }
   }
 
   async penalize(seconds: number): Promise<void> {
     if (!(seconds > 0)) return;
-    await this.drain(await this.account, seconds, this.rate);
+    await this.drain(await this.account, seconds, this.#effective(this.rate));
+  }
+
+  /** The rate actually applied: one request per (1/rate + safety margin). */
+  #effective(rate: number): number {
+    return 1 / (1 / rate + this.safetyMarginMs / 1000);
   }
 }
 

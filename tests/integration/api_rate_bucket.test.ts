@@ -51,8 +51,8 @@ Deno.test({
     const b = pool();
     try {
       const rate = 4; // 250 ms apart
-      const la = new PostgresRateLimiter(a, { account, ratePerSecond: rate });
-      const lb = new PostgresRateLimiter(b, { account, ratePerSecond: rate });
+      const la = new PostgresRateLimiter(a, { account, ratePerSecond: rate, safetyMarginMs: 0 });
+      const lb = new PostgresRateLimiter(b, { account, ratePerSecond: rate, safetyMarginMs: 0 });
       const sends: number[] = [];
       const burst = (l: PostgresRateLimiter) =>
         Promise.all(Array.from({ length: 6 }, () => l.acquire().then(() => sends.push(performance.now()))));
@@ -91,7 +91,7 @@ Deno.test({
       const t0 = performance.now();
       await lb.acquire();
       const waited = performance.now() - t0;
-      assert.ok(waited >= 1_100 && waited < 2_000, `other process waited ${waited.toFixed(0)} ms`);
+      assert.ok(waited >= 1_100 && waited < 3_000, `other process waited ${waited.toFixed(0)} ms`);
       const [row] = await a`select drains, paused_until > now() - interval '5 seconds' as recent
         from ra_internal.api_rate_buckets where account = ${account}`;
       assert.equal(Number(row.drains), 1);
@@ -120,7 +120,7 @@ Deno.test({
       }));
       results.sort((x, y) => x - y);
       const gaps = results.slice(1).map((t, i) => t - results[i]);
-      assert.ok(gaps.every((g) => g >= 490), `slot gaps: ${gaps.map((g) => g.toFixed(0)).join(", ")}`);
+      assert.ok(gaps.every((g) => g >= 450), `slot gaps: ${gaps.map((g) => g.toFixed(0)).join(", ")}`);
     } finally {
       await Promise.all(sqls.map((s) => s.end({ timeout: 1 })));
       await cleanup(account);

@@ -76,7 +76,7 @@ Deno.test("accountKey: a stable salted hash, never the username", async () => {
 });
 
 Deno.test("InMemoryRateLimiter: spaces a burst at 1/rate (burst 1)", async () => {
-  const lim = new InMemoryRateLimiter({ ratePerSecond: 20 }); // 50 ms apart
+  const lim = new InMemoryRateLimiter({ ratePerSecond: 20, safetyMarginMs: 0 }); // 50 ms apart
   const t0 = performance.now();
   const done: number[] = [];
   await Promise.all([0, 1, 2, 3, 4].map(() => lim.acquire().then(() => done.push(performance.now() - t0))));
@@ -87,7 +87,7 @@ Deno.test("InMemoryRateLimiter: spaces a burst at 1/rate (burst 1)", async () =>
 });
 
 Deno.test("InMemoryRateLimiter: a wait past the deadline throws and hands the slot back", async () => {
-  const lim = new InMemoryRateLimiter({ ratePerSecond: 5 }); // 200 ms apart
+  const lim = new InMemoryRateLimiter({ ratePerSecond: 5, safetyMarginMs: 0 }); // 200 ms apart
   await lim.acquire();
   const t0 = performance.now();
   await assert.rejects(
@@ -103,7 +103,11 @@ Deno.test("InMemoryRateLimiter: a wait past the deadline throws and hands the sl
 });
 
 Deno.test("InMemoryRateLimiter: stricter per-endpoint bucket applies only to that endpoint", async () => {
-  const lim = new InMemoryRateLimiter({ ratePerSecond: 50, endpointLimits: { "/v1/courses": 5 } });
+  const lim = new InMemoryRateLimiter({
+    ratePerSecond: 50,
+    endpointLimits: { "/v1/courses": 5 },
+    safetyMarginMs: 0,
+  });
   let t0 = performance.now();
   await lim.acquire({ endpoint: "/v1/courses" });
   await lim.acquire({ endpoint: "/v1/courses" });
@@ -122,6 +126,15 @@ Deno.test("InMemoryRateLimiter: penalize pauses the next acquire", async () => {
   const waited = performance.now() - t0;
   assert.ok(waited >= 280 && waited < 600, `waited ${waited} ms`);
   assert.deepEqual(lim.penalties, [0.3]);
+});
+
+Deno.test("InMemoryRateLimiter: the safety margin widens every interval (default 100 ms)", async () => {
+  const lim = new InMemoryRateLimiter({ ratePerSecond: 10 }); // 100 ms + 100 ms margin
+  const t0 = performance.now();
+  for (let i = 0; i < 4; i++) await lim.acquire();
+  const took = performance.now() - t0;
+  assert.ok(took >= 590 && took < 900, `3 intervals of ~200 ms took ${took.toFixed(0)} ms`);
+  assert.equal(lim.safetyMarginMs, 100);
 });
 
 Deno.test("InMemoryRateLimiter: rejects burst outside 1..2 and non-positive rates", () => {
