@@ -128,13 +128,13 @@ Deno.test("InMemoryRateLimiter: penalize pauses the next acquire", async () => {
   assert.deepEqual(lim.penalties, [0.3]);
 });
 
-Deno.test("InMemoryRateLimiter: the safety margin widens every interval (default 100 ms)", async () => {
-  const lim = new InMemoryRateLimiter({ ratePerSecond: 10 }); // 100 ms + 100 ms margin
+Deno.test("InMemoryRateLimiter: the safety margin widens every interval (default 40 ms)", async () => {
+  const lim = new InMemoryRateLimiter({ ratePerSecond: 10 }); // 100 ms + 40 ms margin
   const t0 = performance.now();
   for (let i = 0; i < 4; i++) await lim.acquire();
   const took = performance.now() - t0;
-  assert.ok(took >= 590 && took < 900, `3 intervals of ~200 ms took ${took.toFixed(0)} ms`);
-  assert.equal(lim.safetyMarginMs, 100);
+  assert.ok(took >= 410 && took < 700, `3 intervals of ~140 ms took ${took.toFixed(0)} ms`);
+  assert.equal(lim.safetyMarginMs, 40);
 });
 
 Deno.test("InMemoryRateLimiter: rejects burst outside 1..2 and non-positive rates", () => {
