@@ -59,7 +59,7 @@ if (args.workers) body.workers = Number(args.workers);
 
 const supabase = createClient(url, key!, { auth: { persistSession: false } });
 
-async function invoke(method: "GET" | "POST", payload?: unknown) {
+async function invoke(method: "GET" | "POST", payload?: Record<string, unknown>) {
   const { data, error } = await supabase.functions.invoke("backfill", { method, body: payload });
   if (error) {
     // FunctionsHttpError carries the function's JSON answer: show its message, which says what to do.

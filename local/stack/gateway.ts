@@ -198,7 +198,8 @@ export function createGateway(opts: GatewayOptions): (req: Request) => Promise<R
     }
     // The static status page (local/dashboard/): it reads /functions/v1/status like any other origin would.
     if (url.pathname === "/dashboard" || url.pathname.startsWith("/dashboard/")) {
-      return (await dashboardResponse(req)) ?? jsonError(404, "NOT_FOUND", "The status page is at /dashboard/.");
+      return (await dashboardResponse(req)) ??
+        jsonError(404, "NOT_FOUND", "The status page is at /dashboard/.");
     }
     const m = url.pathname.match(/^\/functions\/v1\/([A-Za-z0-9_-]+)(\/.*)?$/);
     if (!m) {

@@ -17,6 +17,16 @@ interface QueuedRequest {
   timeout_milliseconds: number;
 }
 
+interface NetResponseRow {
+  id: string;
+  status_code: number | null;
+  content_type: string | null;
+  headers: Record<string, string> | null;
+  content: string | null;
+  timed_out: boolean;
+  error_msg: string | null;
+}
+
 export interface PgNetWorker {
   stop(): Promise<void>;
 }
@@ -33,7 +43,7 @@ export async function startPgNetWorker(dbUrl: string, log: (line: string) => voi
   const inFlight = new Set<Promise<void>>();
 
   async function deliver(r: QueuedRequest) {
-    let row: Record<string, unknown>;
+    let row: Omit<NetResponseRow, "id">;
     if (r.body && r.body.byteLength > BODY_LIMIT_BYTES) {
       await new Promise((res) => setTimeout(res, r.timeout_milliseconds));
       row = {
@@ -51,7 +61,7 @@ export async function startPgNetWorker(dbUrl: string, log: (line: string) => voi
         const resp = await fetch(r.url, {
           method: r.method,
           headers: r.headers,
-          body: r.method === "GET" ? undefined : r.body ?? undefined,
+          body: r.method === "GET" || !r.body ? undefined : (r.body as Uint8Array<ArrayBuffer>),
           signal: AbortSignal.timeout(r.timeout_milliseconds),
         });
         const content = await resp.text();

@@ -37,6 +37,7 @@ function toResponses(fetch: PagedFetch): ApiResponse[] {
     params: p.params,
     page: p.pageIndex,
     body: p.body,
+    text: p.text,
     fetchedAt: p.fetchedAt,
   }));
 }

@@ -79,6 +79,8 @@ export interface FetchedPage<T = unknown> {
   /** SHA-256 (hex) of the response body bytes. */
   sha256: string;
   body: T;
+  /** The body exactly as received (it parsed as JSON): stored verbatim as the raw response. */
+  text: string;
 }
 
 /** All pages of one paged query. */
@@ -547,6 +549,7 @@ export class RacingApiClient {
           bytes: outcome.bytes,
           sha256: outcome.sha256,
           body: outcome.body,
+          text: outcome.text,
         };
       }
 
@@ -610,7 +613,7 @@ export class RacingApiClient {
   }
 
   async #attempt(spec: RequestSpec, deadline: number | undefined, signal: AbortSignal | undefined): Promise<
-    | { kind: "ok"; status: number; body: unknown; bytes: number; sha256: string }
+    | { kind: "ok"; status: number; body: unknown; text: string; bytes: number; sha256: string }
     | { kind: "fail"; failure: AttemptFailure; body: unknown; bytes: number | null; sha256: string | null }
     | { kind: "aborted"; reason: unknown }
   > {
@@ -690,7 +693,7 @@ export class RacingApiClient {
             sha256,
           };
         }
-        return { kind: "ok", status, body, bytes, sha256 };
+        return { kind: "ok", status, body, text, bytes, sha256 };
       }
       const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"), this.#now());
       return {
