@@ -78,7 +78,7 @@ export async function resetIngestedData(sql: postgres.Sql) {
       public.ra_mst_horses, public.ra_mst_jockeys, public.ra_mst_trainers, public.ra_mst_owners,
       public.ra_mst_sires, public.ra_mst_dams, public.ra_mst_damsires, public.ra_mst_courses,
       ra_internal.raw_responses, ra_internal.rejects, ra_internal.backfill_days, ra_internal.backfill_chunks,
-      ra_internal.api_calls cascade;
+      ra_internal.api_calls, ra_internal.horse_enrichment cascade;
     update ra_internal.backfill_state set halted_reason = null, halted_at = null, planned_from = null,
       planned_to = null, started_at = null;
     delete from ra_internal.api_rate_buckets;`);
