@@ -248,6 +248,33 @@ if (want("statistics")) {
   });
 }
 
+// 5. Function overhead: a sync invocation for one day whose data is already current --------------------------
+if (want("sync")) {
+  log("5. sync: p50/p95 of a one-day sync with the data already current");
+  const stack = await startTestStack({ env: { RACING_API_RATE_PER_SECOND: "100" } });
+  try {
+    const day = addDays(ukToday(), -1);
+    const body = { days: [{ day, results: true, racecards: true }] };
+    const first = await stack.call("sync", { body });
+    if (first.status !== 200) throw new Error(`sync refused: ${first.status} ${JSON.stringify(first.body)}`);
+    const times: number[] = [];
+    for (let i = 0; i < (quick ? 5 : 15); i++) {
+      const t0 = performance.now();
+      const r = await stack.call("sync", { body });
+      if (r.status !== 200) throw new Error(`sync failed: ${r.status}`);
+      times.push(performance.now() - t0);
+    }
+    const sorted = [...times].sort((a, b) => a - b);
+    const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
+    figures.push({
+      name: `Sync invocation, one day already current (${times.length} runs)`,
+      value: `p50 ${Math.round(median(times))} ms, p95 ${Math.round(p95)} ms`,
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
 await sql.end();
 
 // Write BENCHMARKS.md --------------------------------------------------------------------------------------
