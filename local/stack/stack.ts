@@ -53,6 +53,13 @@ async function up() {
   }
   const stale = alivePid();
   if (stale) Deno.kill(stale, "SIGKILL");
+  if (!stale && (await healthy())) {
+    console.error(
+      `stack: ${API_URL} is answering but not from this checkout's stack (${PID_FILE} names no live process). ` +
+        "Another checkout's stack is probably running: stop it there with `deno task stack down`, then retry.",
+    );
+    Deno.exit(1);
+  }
   mkdirSync(LOG_DIR, { recursive: true });
   const cmd =
     `nohup setsid "${Deno.execPath()}" run -A --no-check local/stack/daemon.ts >>"${LOG_DIR}/stack.log" 2>&1 & echo $!`;
