@@ -162,15 +162,16 @@ as $f$
                ra_internal.statistics_is_aw(ra.surface) as is_aw,
                coalesce(lower(ra.race_type) in ('hurdle', 'chase', 'nh flat'), false) as is_jumps
         from public.ra_races ra
+        where %2$s
         offset 0
       ) rk on rk.race_id = ru.race_id
       left join public.ra_race_results rr on rr.race_id = ru.race_id and rr.horse_id = ru.horse_id
       where %1$s
     ) x
-  $q$, p_filter)
+  $q$, p_filter, pg_catalog.replace(p_filter, 'ru.', 'ra.'))
 $f$;
 comment on function ra_internal.statistics_sql_base_select(text) is
-  'Template: SELECT of ra_internal.statistics_base rows (table column order) from ra_runners ⋈ ra_races ⟕ ra_race_results where <filter> (alias ru for ra_runners).';
+  'Template: SELECT of ra_internal.statistics_base rows (table column order) from ra_runners ⋈ ra_races ⟕ ra_race_results where <filter> (alias ru for ra_runners; the same filter with ru. → ra. is applied to the races).';
 
 create or replace function ra_internal.statistics_sql_base(p_filter text)
 returns text
