@@ -95,7 +95,8 @@ export function formatReport(d: StatusDocument): string {
   const widths = [6, 9, 10, 9, 7, 11, 9, 11];
   out.push(head.map((h, i) => i === 0 ? padEnd(h, widths[i]) : pad(h, widths[i])).join(""));
   const tot = { races: 0, rc: 0, res: 0, runners: 0, ped: 0 };
-  for (const y of d.coverage_by_year) {
+  const coverage = d.coverage_by_year ?? [];
+  for (const y of coverage) {
     tot.races += y.races;
     tot.rc += y.races_with_racecard;
     tot.res += y.races_with_result;
@@ -112,7 +113,7 @@ export function formatReport(d: StatusDocument): string {
       pad(y.pct_runners_with_pedigree === null ? "–" : y.pct_runners_with_pedigree.toFixed(1), widths[7]),
     ].join(""));
   }
-  if (d.coverage_by_year.length === 0) out.push("  (no races yet)");
+  if (coverage.length === 0) out.push("  (no races yet)");
   else {
     const pct = (a: number, b: number) => b ? (100 * a / b).toFixed(1) : "–";
     out.push([

@@ -3,7 +3,7 @@
 // read-only STATUS_READ_TOKEN (auth.ts); CORS is open so the static page can read it from any origin.
 import { loadDatabaseConfig } from "../config.ts";
 import { connectDb } from "../db.ts";
-import { errorResponse, json, methodNotAllowed, preflight } from "../http/respond.ts";
+import { CORS_HEADERS, errorResponse, json, methodNotAllowed } from "../http/respond.ts";
 import { authorizeStatus } from "./auth.ts";
 
 type Env = Record<string, string | undefined>;
@@ -24,7 +24,8 @@ function errorMessage(err: unknown): string {
 export function createStatusHandler(deps: StatusHandlerDeps): (req: Request) => Promise<Response> {
   const log = deps.log ?? defaultLog;
   return async (req: Request): Promise<Response> => {
-    if (req.method === "OPTIONS") return preflight();
+    // Preflight answered 200 with a body (as Supabase's CORS example does): some proxies mishandle 204s.
+    if (req.method === "OPTIONS") return new Response("ok", { headers: CORS_HEADERS });
     if (req.method !== "GET") return methodNotAllowed(["GET"]);
     const access = await authorizeStatus(req, deps.env);
     if (!access.ok) return errorResponse(access.status, access.error, access.message);
@@ -34,6 +35,9 @@ export function createStatusHandler(deps: StatusHandlerDeps): (req: Request) => 
     if (!Number.isInteger(rejects) || rejects < 0 || rejects > 200) {
       return errorResponse(400, "bad_request", "rejects must be an integer from 0 to 200 (default 20).");
     }
+
+    const lightParam = new URL(req.url).searchParams.get("light");
+    const light = lightParam === "1" || lightParam === "true";
 
     let dbUrl: string;
     try {
@@ -46,7 +50,7 @@ export function createStatusHandler(deps: StatusHandlerDeps): (req: Request) => 
       const started = Date.now();
       const [row] = await sql<
         { r: Record<string, unknown> }[]
-      >`select ra_internal.status_report(${rejects}) as r`;
+      >`select ra_internal.status_report(${rejects}, ${light}) as r`;
       return json({ ...row.r, query_ms: Date.now() - started }, 200, { "cache-control": "no-store" });
     } catch (err) {
       log("status query failed", { error: errorMessage(err) });

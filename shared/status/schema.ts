@@ -150,6 +150,8 @@ export const StatusDocument = z.object({
   version: z.literal(1),
   generated_at: ts,
   today: day,
+  /** true for ?light=1: coverage_by_year is null and large tables are estimated (row_counts_estimated). */
+  light: z.boolean(),
   backfill: BackfillProgress,
   calendar: Calendar,
   rejects: z.object({ total: count, last_24h: count, recent: z.array(Reject) }),
@@ -158,8 +160,9 @@ export const StatusDocument = z.object({
     { message: "row_counts lists the 18 tables of the data model" },
   ),
   other_row_counts: z.record(z.string().regex(/^ra_/), count),
+  row_counts_estimated: z.array(z.string()),
   internal_counts: z.object({ raw_responses: count, rejects: count, api_calls: count }),
-  coverage_by_year: z.array(CoverageYear),
+  coverage_by_year: z.array(CoverageYear).nullable(),
   statistics: StatisticsFreshness.nullable(),
   scheduled_jobs: z.array(ScheduledJob),
   scheduled_runs: z.object({
