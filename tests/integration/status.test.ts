@@ -2,7 +2,7 @@
 // The status function over HTTP (its own gateway and simulator, like hosted): who may read it, CORS for a page
 // on another origin, the JSON's schema, and every figure against the database after a real backfill.
 import assert from "node:assert/strict";
-import { ANON_KEY, SERVICE_ROLE_KEY } from "../../local/stack/constants.ts";
+import { ANON_KEY, REPO_ROOT, SERVICE_ROLE_KEY } from "../../local/stack/constants.ts";
 import { decodeCalendar, StatusDocument } from "../../shared/status/schema.ts";
 import { connect, DB_MISSING, dbReachable, resetIngestedData } from "../_helpers/db.ts";
 import { startTestStack, waitForBackfill } from "../_helpers/test_stack.ts";
@@ -162,6 +162,19 @@ Deno.test({
           y.runners,
         ]),
       );
+
+      // --- deno task report, through the function (as against a hosted project) ---------------------------
+      const cli = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "local/cli/report.ts", "--url", stack.functionsUrl, "--key", TOKEN],
+        cwd: REPO_ROOT,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const printed = new TextDecoder().decode(cli.stdout);
+      assert.equal(cli.code, 0, new TextDecoder().decode(cli.stderr));
+      assert.match(printed, /Backfill {2}done · 2023-01-19 → 2023-01-25/);
+      assert.match(printed, new RegExp(`\\n2023 +${cov.races.toLocaleString("en-GB")} `), printed);
+      assert.match(printed, /failed 2023-02-10: HTTP 503/);
 
       // --- light report (the page's refresh while a backfill runs) --------------------------------------------
       const light = StatusDocument.parse(
