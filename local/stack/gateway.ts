@@ -172,7 +172,9 @@ export function createGateway(opts: GatewayOptions): (req: Request) => Promise<R
         redirect: "manual",
       });
       const body = await resp.arrayBuffer();
-      return new Response(body, { status: resp.status, headers: resp.headers });
+      // 204/304 carry no body (the Response constructor refuses one).
+      const nullBody = resp.status === 204 || resp.status === 304;
+      return new Response(nullBody ? null : body, { status: resp.status, headers: resp.headers });
     } catch (err) {
       if (killedFor) {
         return (killedFor as string).startsWith("wall")

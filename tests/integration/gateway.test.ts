@@ -68,6 +68,11 @@ Deno.test("gateway: unknown functions are 404 and CORS preflights pass without a
     const pre = await fetch(`${base}/echo`, { method: "OPTIONS" });
     await pre.body?.cancel();
     assert.notEqual(pre.status, 401);
+    // A function's 204 (the usual CORS preflight answer) passes through the gateway.
+    const backfillPre = await fetch(`${base}/backfill`, { method: "OPTIONS" });
+    await backfillPre.body?.cancel();
+    assert.equal(backfillPre.status, 204);
+    assert.equal(backfillPre.headers.get("access-control-allow-origin"), "*");
   });
 });
 
