@@ -97,6 +97,7 @@ security definer
 set search_path = ''
 set timezone = 'Europe/London'
 set work_mem = '256MB'
+set jit = off
 set client_min_messages = warning
 as $$
 declare
@@ -111,35 +112,38 @@ begin
   perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('ra_internal.refresh_ml_form'));
   drop table if exists pg_temp.ml_form_new, pg_temp.ml_form_diff;
 
-  -- Every ra_runners row with its off, keys and run/win flags; windows over strictly earlier offs.
-  -- Partitions in collation "C" (byte order: the sort is several times cheaper than a linguistic one).
+  -- Every ra_runners row with its off, keys and run/win flags; windows over strictly earlier offs. Partitions
+  -- sort on a 64-bit hash of each id first (integer comparisons) and then on the id itself in collation "C"
+  -- (exact even if two ids ever shared a hash; compared only within equal hashes).
   v_t := clock_timestamp();
   create temp table ml_form_new (like public.ra_ml_runner_form) on commit drop;
   insert into pg_temp.ml_form_new
   select b.race_id, b.horse_id,
-    case when b.jockey_id is not null then (count(*) filter (where b.is_run) over j14)::int end,
-    case when b.jockey_id is not null then (count(*) filter (where b.won) over j14)::int end,
-    case when b.jockey_id is not null then (count(*) filter (where b.is_run) over j30)::int end,
-    case when b.jockey_id is not null then (count(*) filter (where b.won) over j30)::int end,
-    case when b.jockey_id is not null then (count(*) filter (where b.is_run) over jc)::int end,
-    case when b.jockey_id is not null then (count(*) filter (where b.won) over jc)::int end,
-    case when b.jockey_id is not null then (count(*) filter (where b.is_run) over jco)::int end,
-    case when b.jockey_id is not null then (count(*) filter (where b.won) over jco)::int end,
-    case when b.trainer_id is not null then (count(*) filter (where b.is_run) over t14)::int end,
-    case when b.trainer_id is not null then (count(*) filter (where b.won) over t14)::int end,
-    case when b.trainer_id is not null then (count(*) filter (where b.is_run) over t30)::int end,
-    case when b.trainer_id is not null then (count(*) filter (where b.won) over t30)::int end,
-    case when b.trainer_id is not null then (count(*) filter (where b.is_run) over tc)::int end,
-    case when b.trainer_id is not null then (count(*) filter (where b.won) over tc)::int end,
-    case when b.trainer_id is not null then (count(*) filter (where b.is_run) over tco)::int end,
-    case when b.trainer_id is not null then (count(*) filter (where b.won) over tco)::int end,
-    case when b.jockey_id is not null and b.trainer_id is not null then (count(*) filter (where b.is_run) over jt)::int end,
-    case when b.jockey_id is not null and b.trainer_id is not null then (count(*) filter (where b.won) over jt)::int end,
+    case when b.jk is not null then (count(*) filter (where b.is_run) over j14)::int end,
+    case when b.jk is not null then (count(*) filter (where b.won) over j14)::int end,
+    case when b.jk is not null then (count(*) filter (where b.is_run) over j30)::int end,
+    case when b.jk is not null then (count(*) filter (where b.won) over j30)::int end,
+    case when b.jk is not null then (count(*) filter (where b.is_run) over jc)::int end,
+    case when b.jk is not null then (count(*) filter (where b.won) over jc)::int end,
+    case when b.jk is not null then (count(*) filter (where b.is_run) over jco)::int end,
+    case when b.jk is not null then (count(*) filter (where b.won) over jco)::int end,
+    case when b.tk is not null then (count(*) filter (where b.is_run) over t14)::int end,
+    case when b.tk is not null then (count(*) filter (where b.won) over t14)::int end,
+    case when b.tk is not null then (count(*) filter (where b.is_run) over t30)::int end,
+    case when b.tk is not null then (count(*) filter (where b.won) over t30)::int end,
+    case when b.tk is not null then (count(*) filter (where b.is_run) over tc)::int end,
+    case when b.tk is not null then (count(*) filter (where b.won) over tc)::int end,
+    case when b.tk is not null then (count(*) filter (where b.is_run) over tco)::int end,
+    case when b.tk is not null then (count(*) filter (where b.won) over tco)::int end,
+    case when b.jk is not null and b.tk is not null then (count(*) filter (where b.is_run) over jt)::int end,
+    case when b.jk is not null and b.tk is not null then (count(*) filter (where b.won) over jt)::int end,
     case when b.headgear is null then false
          when b.headgear_run is not null then b.headgear_run = '1'
          else (count(*) filter (where b.is_run) over hg) = 0 end
   from (
     select ru.race_id, ru.horse_id, ru.jockey_id, ru.trainer_id, ra.course_id,
+      pg_catalog.hashtextextended(ru.jockey_id, 0) as jk, pg_catalog.hashtextextended(ru.trainer_id, 0) as tk,
+      pg_catalog.hashtextextended(ra.course_id, 0) as ck, pg_catalog.hashtextextended(ru.horse_id, 0) as hk,
       coalesce(ra.off_dt, (ra.race_date + time '12:00') at time zone 'Europe/London') as off_ts,
       nullif(pg_catalog.btrim(ru.headgear), '') as headgear, nullif(pg_catalog.btrim(ru.headgear_run), '') as headgear_run,
       (rr.race_id is not null and not coalesce(ru.is_non_runner, false)) as is_run,
@@ -149,16 +153,20 @@ begin
     left join public.ra_race_results rr on rr.race_id = ru.race_id and rr.horse_id = ru.horse_id
   ) b
   window
-    j14 as (partition by b.jockey_id collate "C" order by b.off_ts range between '14 days' preceding and '1 microsecond' preceding),
-    j30 as (partition by b.jockey_id collate "C" order by b.off_ts range between '30 days' preceding and '1 microsecond' preceding),
-    jc as (partition by b.jockey_id collate "C" order by b.off_ts range between unbounded preceding and '1 microsecond' preceding),
-    jco as (partition by b.jockey_id collate "C", b.course_id collate "C" order by b.off_ts range between unbounded preceding and '1 microsecond' preceding),
-    t14 as (partition by b.trainer_id collate "C" order by b.off_ts range between '14 days' preceding and '1 microsecond' preceding),
-    t30 as (partition by b.trainer_id collate "C" order by b.off_ts range between '30 days' preceding and '1 microsecond' preceding),
-    tc as (partition by b.trainer_id collate "C" order by b.off_ts range between unbounded preceding and '1 microsecond' preceding),
-    tco as (partition by b.trainer_id collate "C", b.course_id collate "C" order by b.off_ts range between unbounded preceding and '1 microsecond' preceding),
-    jt as (partition by b.jockey_id collate "C", b.trainer_id collate "C" order by b.off_ts range between unbounded preceding and '1 microsecond' preceding),
-    hg as (partition by b.horse_id collate "C", b.headgear collate "C" order by b.off_ts range between unbounded preceding and '1 microsecond' preceding);
+    j14 as (partition by b.jk, b.jockey_id collate "C" order by b.off_ts range between '14 days' preceding and '1 microsecond' preceding),
+    j30 as (partition by b.jk, b.jockey_id collate "C" order by b.off_ts range between '30 days' preceding and '1 microsecond' preceding),
+    jc as (partition by b.jk, b.jockey_id collate "C" order by b.off_ts range between unbounded preceding and '1 microsecond' preceding),
+    jco as (partition by b.jk, b.jockey_id collate "C", b.ck, b.course_id collate "C" order by b.off_ts
+            range between unbounded preceding and '1 microsecond' preceding),
+    t14 as (partition by b.tk, b.trainer_id collate "C" order by b.off_ts range between '14 days' preceding and '1 microsecond' preceding),
+    t30 as (partition by b.tk, b.trainer_id collate "C" order by b.off_ts range between '30 days' preceding and '1 microsecond' preceding),
+    tc as (partition by b.tk, b.trainer_id collate "C" order by b.off_ts range between unbounded preceding and '1 microsecond' preceding),
+    tco as (partition by b.tk, b.trainer_id collate "C", b.ck, b.course_id collate "C" order by b.off_ts
+            range between unbounded preceding and '1 microsecond' preceding),
+    jt as (partition by b.jk, b.jockey_id collate "C", b.tk, b.trainer_id collate "C" order by b.off_ts
+           range between unbounded preceding and '1 microsecond' preceding),
+    hg as (partition by b.hk, b.horse_id collate "C", b.headgear collate "C" order by b.off_ts
+           range between unbounded preceding and '1 microsecond' preceding);
   get diagnostics v_total = row_count;
   v_ms := v_ms || jsonb_build_object('compute', (extract(epoch from clock_timestamp() - v_t) * 1000)::int);
 
@@ -249,6 +257,7 @@ security definer
 set search_path = ''
 set timezone = 'Europe/London'
 set work_mem = '128MB'
+set jit = off
 set client_min_messages = warning
 as $$
 declare
