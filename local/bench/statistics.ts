@@ -1,5 +1,5 @@
 // Statistics refresh benchmark (issue 7): full refresh and incremental new day, medians of a few runs.
-// Standalone: deno run -A local/bench/statistics.ts [--db URL] [--runs 3]
+// Standalone: deno run -A local/bench/statistics.ts [--db URL] [--runs 3] [--full-runs N]
 //
 // full:        ra_internal.refresh_statistics() on the database as it is (committed; the tables already hold the
 //              previous refresh, as in production, so the diff-write only touches what changed).
@@ -56,12 +56,10 @@ async function timed(sql: Sql, q: (s: Sql) => Promise<unknown>): Promise<{ s: nu
   return { s, cpu: c0 === null || c1 === null ? null : c1 - c0 };
 }
 
-const ROLLBACK = new Error("rollback");
-
 /** Median full-refresh and incremental-day seconds over `runs` repetitions (default 3). */
 export async function benchStatistics(
   sql: Sql,
-  opts: { runs?: number; log?: (line: string) => void } = {},
+  opts: { runs?: number; fullRuns?: number; log?: (line: string) => void } = {},
 ): Promise<StatisticsBenchResult> {
   const runs = opts.runs ?? 3;
   const log = opts.log ?? (() => {});
@@ -69,10 +67,11 @@ export async function benchStatistics(
   const conn = await sql.reserve();
   try {
     const [{ n }] = await conn`select count(*)::int as n from public.ra_runners`;
-    // bring the statistics up to date first (a first full refresh fills empty tables: not what is measured)
-    await conn`select ra_internal.refresh_statistics()`;
+    // bring the statistics up to date first (falls back to a full refresh when none has run; filling empty
+    // tables is not what is measured)
+    await conn`select ra_internal.refresh_statistics_incremental()`;
     const full: number[] = [], fullCpu: number[] = [];
-    for (let i = 0; i < runs; i++) {
+    for (let i = 0; i < (opts.fullRuns ?? runs); i++) {
       const r = await timed(conn, (s) => s`select ra_internal.refresh_statistics()`);
       full.push(r.s);
       if (r.cpu !== null) fullCpu.push(r.cpu);
@@ -83,7 +82,9 @@ export async function benchStatistics(
     const incr: number[] = [], incrCpu: number[] = [];
     let races = 0;
     for (let i = 0; day && i < runs; i++) {
-      await conn.begin(async (tx: Sql) => {
+      await conn`begin`;
+      try {
+        const tx = conn;
         await tx`create temp table bench_races on commit drop as select * from public.ra_races where race_date = ${day}::date`;
         await tx`create temp table bench_runners on commit drop as
           select ru.* from public.ra_runners ru join bench_races r using (race_id)`;
@@ -108,10 +109,9 @@ export async function benchStatistics(
             r.cpu?.toFixed(2) ?? "?"
           } s; ${races} races, ${res?.affected_horses} horses; ${JSON.stringify(res?.details?.ms)})`,
         );
-        throw ROLLBACK;
-      }).catch((e: unknown) => {
-        if (e !== ROLLBACK) throw e;
-      });
+      } finally {
+        await conn`rollback`;
+      }
     }
     return {
       fullSeconds: median(full),
@@ -138,6 +138,7 @@ if (import.meta.main) {
   try {
     const r = await benchStatistics(sql, {
       runs: Number(arg("--runs") ?? 3),
+      fullRuns: arg("--full-runs") === undefined ? undefined : Number(arg("--full-runs")),
       log: (l) => console.log(`  ${l}`),
     });
     console.log(JSON.stringify(r, null, 2));
