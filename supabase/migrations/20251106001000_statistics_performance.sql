@@ -7,8 +7,9 @@
 --     exact numeric quotient), and indexes on every aggregate key so the incremental refresh reads only the
 --     rows of the affected groups (no full scans).
 --   * runner statistics: "groups between unbounded preceding and 1 preceding" frames (strictly earlier offs
---     without an interval comparison per row), prize sums in pence (bigint), jit off (the expression-heavy
---     plan compiles for longer than it saves).
+--     without an interval comparison per row), last 12 months as career minus the runs more than a year
+--     before (fixed frame start, so incremental), prize sums in pence (bigint), jit off (the
+--     expression-heavy plan compiles for longer than it saves).
 --   * every public table is written as a DIFF: rows that are new or whose values changed are upserted, rows
 --     that vanished are deleted, unchanged rows are not touched (no dead tuples, no index churn, no WAL for
 --     them). Still one transaction: readers see the old complete tables until commit and are never blocked.
@@ -235,7 +236,7 @@ as $f$
         min(w.exact_y) filter (where w.pos = 1) over wa as min_win_y,
         max(w.exact_y) filter (where w.pos = 1) over wa as max_win_y,
         coalesce(max(w.carry) over wa & 1048575, 0) as l10,
-        coalesce((sum(w.pkf) over w12)::bigint, 0) as l12,
+        coalesce((sum(w.pkf) over wa)::bigint, 0) - coalesce((sum(w.pkf) over wold)::bigint, 0) as l12,
         coalesce((sum(w.pkf) over wc)::bigint, 0) as crs,
         coalesce((sum(w.pkf) over wcd)::bigint, 0) as cd,
         coalesce((sum(w.pkf) over wd)::bigint, 0) as dst,
@@ -252,8 +253,10 @@ as $f$
                wr10 as (wr rows between 9 preceding and current row)
       ) w
       window wa as (partition by w.hk, w.horse_id order by w.off_ts groups between unbounded preceding and 1 preceding),
-             w12 as (partition by w.hk, w.horse_id order by w.off_ts
-                     range between '1 year' preceding and '1 microsecond' preceding),
+             -- runs more than a year before: last 12 months = career − these (a fixed frame start keeps the sum
+             -- incremental; a moving '1 year' frame start recomputed it per row, float8 sum has no inverse)
+             wold as (partition by w.hk, w.horse_id order by w.off_ts
+                      range between unbounded preceding and '1 year 1 microsecond' preceding),
              wc as (partition by w.hk, w.horse_id, w.course_id order by w.off_ts
                     groups between unbounded preceding and 1 preceding),
              wcd as (partition by w.hk, w.horse_id, w.course_id, w.dist_y order by w.off_ts
@@ -266,7 +269,7 @@ as $f$
   $q$, p_filter)
 $f$;
 comment on function ra_internal.statistics_sql_runner_select(text) is
-  'Template: SELECT of ra_runner_statistics rows computed from the base rows where <filter> (alias b; must select whole horses). Each family is one running sum of the packed contribution over "groups between unbounded preceding and 1 preceding" (strictly earlier offs); last 12 months a range frame; last 10 carries the rolling 10-run sum of the latest prior run.';
+  'Template: SELECT of ra_runner_statistics rows computed from the base rows where <filter> (alias b; must select whole horses). Each family is one running sum of the packed contribution over "groups between unbounded preceding and 1 preceding" (strictly earlier offs); last 12 months = career − the sum over a range frame ending 1 year + 1 µs before; last 10 carries the rolling 10-run sum of the latest prior run.';
 
 -- Kept for compatibility: the INSERT form.
 create or replace function ra_internal.statistics_sql_runner(p_filter text)
