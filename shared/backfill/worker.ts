@@ -213,6 +213,11 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
       };
       try {
         await sql.begin(async (tx) => {
+          // Never wait on a lock (or a slow statement) past the invocation's budget: fail the transaction
+          // cleanly, give the chunk back, let the next invocation redo the day.
+          const remaining = Math.max(5_000, budget.deadline - Date.now());
+          await tx`select set_config('statement_timeout', ${String(remaining)}, true),
+            set_config('lock_timeout', ${String(remaining)}, true)`;
           await ingestBatch(tx, payload);
           stats.cpu_ms = Math.round(budget.cpuUsedMs() - cpuBefore);
           await tx`select ra_internal.record_backfill_day(${
