@@ -4,6 +4,8 @@
 // these machines are noisy. WARNING: it empties the ingested data of the local database (127.0.0.1:54322)
 // to measure from a known state; run `npm run demo` afterwards to get demo data back.
 //   --quick   CI-sized: a shorter pacing range and a one-quarter rehearsal instead of the full decade.
+//   --statistics-db URL   time the statistics on another database (e.g. a decade loaded by
+//             local/cli/load_simulated.ts --db URL) rather than on what the rehearsal loaded.
 import { parseArgs } from "node:util";
 import os from "node:os";
 import postgres from "postgres";
@@ -20,6 +22,9 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     out: { type: "string", default: `${REPO_ROOT}/BENCHMARKS.md` },
     only: { type: "string" },
+    // Measure the statistics on another database of the cluster (e.g. one loaded with a decade by
+    // local/cli/load_simulated.ts) instead of whatever the rehearsal left in the main one.
+    "statistics-db": { type: "string" },
   },
 });
 const only = args.only ? new Set(args.only.split(",")) : null;
@@ -219,7 +224,11 @@ if (want("rehearsal")) {
 // 4. Statistics -----------------------------------------------------------------------------------------
 if (want("statistics")) {
   log("4. statistics: full refresh and incremental new day at the scale now in the database");
-  const r = await benchStatistics(sql, { runs: quick ? 1 : 3, log });
+  const statsSql = args["statistics-db"]
+    ? postgres(args["statistics-db"], { max: 2, onnotice: () => {}, prepare: false })
+    : sql;
+  const r = await benchStatistics(statsSql, { runs: quick ? 1 : 3, log });
+  if (statsSql !== sql) await statsSql.end();
   const cpu = (x: number | null) => (x === null ? "" : ` (${round(x, 1)} s backend CPU)`);
   figures.push({
     name: `Statistics full refresh (${r.runners.toLocaleString("en-GB")} runners)`,
