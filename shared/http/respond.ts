@@ -28,9 +28,13 @@ export function preflight(): Response {
 }
 
 export function methodNotAllowed(allowed: string[]): Response {
-  return json({ error: "method_not_allowed", message: `Use ${allowed.join(" or ")}.` }, 405, {
-    allow: allowed.join(", "),
-  });
+  return json(
+    { error: "method_not_allowed", message: `Method not allowed here: use ${allowed.join(" or ")}.` },
+    405,
+    {
+      allow: allowed.join(", "),
+    },
+  );
 }
 
 /** Reads a request body as text with a size cap (hostile input never reaches a parser whole). */

@@ -3,7 +3,7 @@
 // read-only STATUS_READ_TOKEN (auth.ts); CORS is open so the static page can read it from any origin.
 import { loadDatabaseConfig } from "../config.ts";
 import { connectDb } from "../db.ts";
-import { CORS_HEADERS, errorResponse, json, methodNotAllowed } from "../http/respond.ts";
+import { errorResponse, json, methodNotAllowed, preflight } from "../http/respond.ts";
 import { authorizeStatus } from "./auth.ts";
 
 type Env = Record<string, string | undefined>;
@@ -25,7 +25,7 @@ export function createStatusHandler(deps: StatusHandlerDeps): (req: Request) => 
   const log = deps.log ?? defaultLog;
   return async (req: Request): Promise<Response> => {
     // Preflight answered 200 with a body (as Supabase's CORS example does): some proxies mishandle 204s.
-    if (req.method === "OPTIONS") return new Response("ok", { headers: CORS_HEADERS });
+    if (req.method === "OPTIONS") return preflight();
     if (req.method !== "GET") return methodNotAllowed(["GET"]);
     const access = await authorizeStatus(req, deps.env);
     if (!access.ok) return errorResponse(access.status, access.error, access.message);
