@@ -19,6 +19,12 @@ case "${1:-}" in
     "${PSQL[@]}" -c "select cron.unschedule(jobid) from cron.job" >/dev/null 2>&1 || true
     npx supabase db reset --db-url "$CLI_DB_URL" --yes 2>&1 | grep -vE '^(Do you want|Resetting remote)' || { echo "db.sh: supabase db reset failed" >&2; exit 1; }
     bootstrap
+    # The reset drops and re-creates the pg_cron extension; pg_cron 1.4's scheduler keeps watching the old
+    # cron.job table and would never run a job again. A restart gives it a fresh start (a few seconds).
+    if command -v pg_ctlcluster >/dev/null && pg_lsclusters -h | awk '$1=="15" && $2=="racing"' | grep -q .; then
+      pg_ctlcluster 15 racing restart
+      for _ in $(seq 1 60); do pg_isready -q -h 127.0.0.1 -p 54322 && break; sleep 0.5; done
+    fi
     ;;
   migrate)
     bootstrap
