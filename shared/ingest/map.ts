@@ -197,6 +197,15 @@ function nullRunnerRow(
   };
 }
 
+/** The earlier of a race's off time and the fetch time, as an ISO string (the fetch time when unknown). */
+export function asOfStamp(offDt: string | null | undefined, fetchedAt: string): string {
+  if (!offDt) return fetchedAt;
+  const off = Date.parse(offDt), fetched = Date.parse(fetchedAt);
+  return Number.isFinite(off) && Number.isFinite(fetched) && off < fetched
+    ? new Date(off).toISOString()
+    : fetchedAt;
+}
+
 /** Entity rows shared by both runner shapes: horse, jockey, trainer, owner, sire, dam, damsire, pedigree. */
 function pushEntities(
   b: Batch,
@@ -227,9 +236,14 @@ function pushEntities(
     damsireId: Scalar;
     damsire: Scalar;
     damsireRegion?: Scalar;
+    /** When the facts were true: the race's off time (ISO), for races already run. */
+    asOf?: string | null;
   },
 ) {
-  const at = ctx.fetchedAt;
+  // Entity facts change over a career (a filly becomes a mare, a colt is gelded): they are stamped with when
+  // they were true (the race's off time, or the fetch for a race still to come), so the merge keeps the
+  // newest facts whatever order days are fetched in (parallel backfill chunks, a backfill behind the sync).
+  const at = asOfStamp(r.asOf, ctx.fetchedAt);
   const h = splitCountrySuffix(r.horse);
   const sire = splitCountrySuffix(r.sire);
   const dam = splitCountrySuffix(r.dam);
@@ -451,6 +465,7 @@ function mapResultRunner(
     comment: text(u.comment),
   });
   pushEntities(b, ctx, {
+    asOf: parseOffDt(race.off_dt, race.date, race.off),
     horseId: u.horse_id,
     horse: u.horse,
     horseRegion: null,
@@ -636,6 +651,7 @@ function mapRacecardRunner(race: RacecardProRace, u: RacecardProRunner, ctx: Map
     }
   }
   pushEntities(b, ctx, {
+    asOf: parseOffDt(race.off_dt, race.date, race.off_time),
     horseId: u.horse_id,
     horse: u.horse,
     horseRegion: u.region,

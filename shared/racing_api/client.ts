@@ -428,10 +428,18 @@ export class RacingApiClient {
         } else if (received >= total) {
           return { ...this.#pagedResult(a, pages, items, total), restarts };
         } else if (got.length === 0) {
-          throw new RacingApiPagingError(
-            `empty page at skip ${skip} although total is ${total} for ${a.date}; try again later`,
-            ctx,
-          );
+          // The page contradicts the total (data being updated, or a bad total): read the day again from the
+          // start, like a total that changes between pages; give up only after the same bounded restarts.
+          if (restarts >= this.#maxRestarts) {
+            throw new RacingApiPagingError(
+              `empty page at skip ${skip} although total is ${total} for ${a.date} on ${
+                restarts + 1
+              } passes; try again later`,
+              ctx,
+            );
+          }
+          restarts++;
+          continue restart;
         }
         // Advance by what the server actually returned: it may cap `limit` below what we asked (the results
         // maximum differs between spec versions); stepping by the items received never skips a row.

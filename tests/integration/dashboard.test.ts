@@ -181,6 +181,14 @@ Deno.test({
       const [y] = await sql<
         any[]
       >`select count(*)::int as races, sum(runner_rows)::int as runners from ra_races`;
+      // The click's full report (with coverage) may land after a light auto-refresh already said "done".
+      await page.waitForFunction(
+        (expected: number) =>
+          (globalThis as any).document.querySelector('tr[data-year="2023"] td[data-col="races"]')?.textContent
+            ?.replace(/,/g, "") === String(expected),
+        y.races,
+        { timeout: 20_000 },
+      ).catch(() => {/* the assertion below reports the mismatch */});
       const covRaces = Number(
         (await page.textContent('tr[data-year="2023"] td[data-col="races"]'))!.replace(/,/g, ""),
       );

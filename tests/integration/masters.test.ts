@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any -- function answers and rows are arbitrary JSON, asserted field by field
 // The masters function against a private simulator: courses and regions land, the bookmakers report reads the
 // curated list, and the enrichment lane fills dob/sex/colour/breeder of results-only horses, newest first,
 // within its API-call budget (counted in the simulator's log), remembering horses whose profile is missing.
