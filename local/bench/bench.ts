@@ -121,7 +121,7 @@ if (want("ingest")) {
 let pacingRatio: number | null = null;
 if (want("pacing")) {
   const ranges: [string, string][] = quick
-    ? [["2023-02-06", "2023-02-12"]]
+    ? [["2023-02-06", "2023-02-19"]]
     : [["2022-06-06", "2022-06-26"], ["2023-02-06", "2023-02-26"]];
   const rows: string[] = [];
   const ratios: number[] = [];
