@@ -120,9 +120,8 @@ if (want("ingest")) {
 // 2. Backfill pacing at the real 2 req/s ----------------------------------------------------------------
 let pacingRatio: number | null = null;
 if (want("pacing")) {
-  const ranges: [string, string][] = quick
-    ? [["2023-02-06", "2023-02-19"]]
-    : [["2022-06-06", "2022-06-26"], ["2023-02-06", "2023-02-26"]];
+  // Two three-week ranges: one before racecards pro existed (results only), one with racecards.
+  const ranges: [string, string][] = [["2022-06-06", "2022-06-26"], ["2023-02-06", "2023-02-26"]];
   const rows: string[] = [];
   const ratios: number[] = [];
   for (const [from, to] of ranges) {
