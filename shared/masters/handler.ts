@@ -7,7 +7,7 @@ import { connectDb, type Sql } from "../db.ts";
 import { requireServiceRole } from "../http/auth.ts";
 import { errorResponse, json, methodNotAllowed, preflight, readBodyText } from "../http/respond.ts";
 import { createRacingApiClient } from "../racing_api/client.ts";
-import { beatRun, type Env, finishRun, intEnv, type RunStatus, startRun } from "../schedule/runs.ts";
+import { beatRun, type Env, finishRun, intEnv, type RunStatus, serveRecordedRun } from "../schedule/runs.ts";
 import { type EnrichSummary, runEnrichment } from "./enrich.ts";
 import { BadRequest, MASTERS_PARTS, MASTERS_USAGE, type MastersPost, parseMastersBody } from "./request.ts";
 import {
@@ -142,43 +142,14 @@ export function createMastersHandler(deps: MastersHandlerDeps): (req: Request) =
       }
     }
 
-    let runId: number;
-    try {
-      runId = await startRun(sql, "masters", {
-        runId: body.run_id,
-        trigger: body.trigger ?? (body.run_id ? "cron" : "manual"),
-      });
-    } catch (err) {
-      await sql.end({ timeout: 5 });
-      log("could not record the run", { error: errorMessage(err) });
-      return errorResponse(500, "internal_error", "Could not record the run; see the function log.");
-    }
-    const run = async (): Promise<MastersReport | null> => {
-      try {
-        return await work(sql, runId, body, startedAt);
-      } catch (err) {
-        log("masters failed", { run_id: runId, error: errorMessage(err) });
-        await finishRun(sql, runId, "failed", {}, errorMessage(err)).catch(() => {});
-        return null;
-      } finally {
-        await sql.end({ timeout: 5 });
-      }
-    };
-    if (body.async) {
-      deps.waitUntil(run());
-      return json({ accepted: true, run_id: runId }, 202);
-    }
-    const r = await run();
-    if (r === null) {
-      return errorResponse(
-        500,
-        "internal_error",
-        `Masters run ${runId} failed; see ra_internal.scheduled_runs.`,
-        {
-          run_id: runId,
-        },
-      );
-    }
-    return json(r, r.status === "failed" ? 502 : 200);
+    return await serveRecordedRun<MastersReport>({
+      sql,
+      job: "masters",
+      body,
+      work: (runId) => work(sql, runId, body, startedAt),
+      waitUntil: deps.waitUntil,
+      log,
+      errorMessage,
+    });
   };
 }
