@@ -114,6 +114,10 @@ while (true) {
     if (tty) console.log();
     fail(`halted: ${p.halted_reason}`);
   }
+  if (p.state === "not_started") {
+    if (tty) console.log();
+    fail("the backfill plan is gone (was the database reset while it ran?). Post the range again.");
+  }
   if (p.state === "waiting") {
     idleSince ??= Date.now();
     if (Date.now() - idleSince > 120_000) {
