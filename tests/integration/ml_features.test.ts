@@ -112,15 +112,24 @@ Deno.test({
       await sql.begin(async (tx: Any) => {
         await tx`set local timezone = 'Europe/London'`;
         await tx`set local jit = off`;
-        await loadSimulated(tx as Sql, {
-          from: FROM,
-          to: TO,
-          seed: 1,
-          racecards: true,
-          racecardsFrom: addDays(TO, -7),
-          cardsAhead: 2,
-          daysPerBatch: 14,
-        });
+        const load = (from: string, to: string, cardsAhead = 0) =>
+          loadSimulated(tx as Sql, {
+            from,
+            to,
+            seed: 1,
+            racecards: true,
+            racecardsFrom: addDays(TO, -7),
+            cardsAhead,
+            daysPerBatch: 14,
+          });
+        // a few days first, then ANALYZE (it counts this transaction's own rows): on a freshly reset, empty
+        // database the ingest's plans are otherwise built for empty tables
+        await load(FROM, addDays(FROM, 2));
+        await tx.unsafe(
+          `analyze public.ra_races, public.ra_runners, public.ra_race_results, public.ra_mst_horses,
+          public.ra_mst_jockeys, public.ra_mst_trainers, public.ra_mst_owners`,
+        );
+        await load(addDays(FROM, 3), TO, 2);
         log("loaded");
         const r1 = (await tx`select ra_internal.refresh_ml_features(true) as r`)[0].r;
         log(`refresh_ml_features(full) ${r1.duration_ms} ms: form rows ${r1.rows_total}`);

@@ -22,7 +22,7 @@ Deno.test("export args: the documented command line", () => {
   assert.equal(o.out, "x.parquet");
   assert.equal(o.labelledOnly, false);
   assert.equal(o.batch, 2000);
-  assert.equal(o.rowGroup, 10000);
+  assert.equal(o.rowGroup, 5000);
   assert.match(o.dbUrl, /127\.0\.0\.1:54322/);
 });
 

@@ -22,7 +22,7 @@ Deno.test("export columns: parquet types by oid", () => {
   assert.equal(parquetType(OID.text), "UTF8");
   assert.equal(parquetType(3802), "UTF8"); // jsonb and anything else: text
   assert.deepEqual(parquetSchemaDefinition([{ name: "a", type: OID.int4 }]), {
-    a: { type: "INT32", optional: true, compression: "SNAPPY" },
+    a: { type: "INT32", optional: true, compression: "SNAPPY", statistics: false },
   });
 });
 

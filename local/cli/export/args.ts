@@ -29,7 +29,7 @@ from..to (inclusive), ordered by off time, race and horse.
   --out FILE        output file (written to FILE.partial, renamed when complete); - = stdout (csv, jsonl)
   --labelled-only   only rows with a result (leave out racecard rows still to run)
   --batch N         rows per cursor batch for jsonl/parquet (default 2000)
-  --row-group N     rows per Parquet row group (default 10000)
+  --row-group N     rows per Parquet row group (default 5000)
   --quiet           no progress bar
   --db URL          database (default: env DATABASE_URL, else the local stack)`;
 
@@ -113,7 +113,7 @@ export function parseExportArgs(
     out: v.out,
     labelledOnly: v["labelled-only"] ?? false,
     batch: positiveInt("batch", v.batch, 2000, 100_000),
-    rowGroup: positiveInt("row-group", v["row-group"], 10_000, 1_000_000),
+    rowGroup: positiveInt("row-group", v["row-group"], 5_000, 1_000_000),
     quiet: v.quiet ?? false,
     dbUrl: v.db ?? env.DATABASE_URL ?? DEFAULT_DB,
   };

@@ -53,7 +53,14 @@ export function parquetSchemaDefinition(
   cols: PgColumn[],
 ): Record<string, { type: ParquetType; optional: true; compression: "SNAPPY" }> {
   const def: Record<string, { type: ParquetType; optional: true; compression: "SNAPPY" }> = {};
-  for (const c of cols) def[c.name] = { type: parquetType(c.type), optional: true, compression: "SNAPPY" };
+  for (const c of cols) {
+    def[c.name] = {
+      type: parquetType(c.type),
+      optional: true,
+      compression: "SNAPPY",
+      statistics: false,
+    } as never;
+  }
   return def;
 }
 

@@ -166,7 +166,10 @@ export async function exportFeatures(
     } else {
       const schema = new parquet.ParquetSchema(parquetSchemaDefinition(columns));
       dest.file!.close();
-      const writer = await parquet.ParquetWriter.openFile(schema, dest.path, { rowGroupSize: opts.rowGroup });
+      const writer = await parquet.ParquetWriter.openFile(schema, dest.path, {
+        rowGroupSize: opts.rowGroup,
+        pageIndex: false,
+      });
       const convert = rowConverter(columns, "parquet");
       try {
         for await (const batch of sql.unsafe(query).cursor(opts.batch)) {
