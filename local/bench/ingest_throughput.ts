@@ -297,7 +297,12 @@ if (import.meta.main) {
     const only = Deno.env.get("BENCH_SCENARIO") as BenchScenario | undefined;
     const scenarios: BenchScenario[] = only ? [only] : ["results", "racecards+results"];
     for (const scenario of scenarios) {
-      const r = await benchIngestThroughput(sql, { scenario, repetitions: reps, log: console.log });
+      const r = await benchIngestThroughput(sql, {
+        scenario,
+        repetitions: reps,
+        log: console.log,
+        storeRaw: Deno.env.get("BENCH_RAW") !== "0",
+      });
       console.log(
         `ingest ${scenario} day: ${r.runners} runners, payload ${(r.payloadBytes / 1e6).toFixed(1)} MB ` +
           `(${

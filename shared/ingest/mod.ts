@@ -6,10 +6,12 @@ export {
   buildIngestPayload,
   dedupeBatch,
   endpointKind,
+  INGEST_PART_KEYS,
   mapResponse,
   mergeRows,
   rawRow,
   serializePayload,
+  serializePayloadParts,
 } from "./payload.ts";
 export type { ApiResponse, BuildOptions } from "./payload.ts";
 export { ingestBatch } from "./ingest.ts";

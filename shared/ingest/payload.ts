@@ -152,21 +152,58 @@ export function rawRow(r: ApiResponse): RawResponseRow {
   };
 }
 
-/**
- * The payload as the JSON text ra_internal.ingest_batch receives. Raw bodies kept as text are spliced in
- * verbatim (they are the exact JSON the API sent), so only the mapped rows are serialised here.
- */
-export function serializePayload(payload: IngestPayload): string {
-  const { raw_responses, ...rest } = payload;
-  const head = JSON.stringify(rest);
-  if (raw_responses.length === 0) return `${head.slice(0, -1)},"raw_responses":[]}`;
+/** JSON text of the raw response rows; bodies kept as text are spliced in verbatim (the exact JSON the API sent). */
+function serializeRawResponses(raw_responses: IngestPayload["raw_responses"]): string {
   const raws = raw_responses.map((r) => {
     const { body, body_text, ...meta } = r;
     const metaJson = JSON.stringify(meta);
     const bodyJson = body_text ?? JSON.stringify(body);
     return `${metaJson.slice(0, -1)},"body":${bodyJson}}`;
   });
-  return `${head.slice(0, -1)},"raw_responses":[${raws.join(",")}]}`;
+  return `[${raws.join(",")}]`;
+}
+
+/**
+ * The payload as the JSON text ra_internal.ingest_batch(jsonb) receives. Raw bodies kept as text are spliced in
+ * verbatim, so only the mapped rows are serialised here.
+ */
+export function serializePayload(payload: IngestPayload): string {
+  const { raw_responses, ...rest } = payload;
+  const head = JSON.stringify(rest);
+  return `${head.slice(0, -1)},"raw_responses":${serializeRawResponses(raw_responses)}}`;
+}
+
+/** Payload keys in the argument order of ra_internal.ingest_batch_parts (migration 20251109000000). */
+export const INGEST_PART_KEYS = [
+  "raw_responses",
+  "rejects",
+  "regions",
+  "courses",
+  "bookmakers",
+  "jockeys",
+  "trainers",
+  "owners",
+  "sires",
+  "dams",
+  "damsires",
+  "horses",
+  "pedigree",
+  "races",
+  "runners",
+  "results",
+] as const satisfies readonly (keyof IngestPayload)[];
+
+/**
+ * The payload as the arguments of ra_internal.ingest_batch_parts: each key's rows as JSON text, in
+ * INGEST_PART_KEYS order, null where there are none. The database then reads each part once instead of parsing
+ * the whole day into jsonb.
+ */
+export function serializePayloadParts(payload: IngestPayload): (string | null)[] {
+  return INGEST_PART_KEYS.map((k) => {
+    const rows = payload[k];
+    if (rows.length === 0) return null;
+    return k === "raw_responses" ? serializeRawResponses(payload.raw_responses) : JSON.stringify(rows);
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { fixturesDir, loadFixture } from "../_helpers/fixtures.ts";
-import { buildIngestPayload } from "../../shared/ingest/payload.ts";
+import { buildIngestPayload, INGEST_PART_KEYS, serializePayload } from "../../shared/ingest/payload.ts";
 import type { ApiResponse } from "../../shared/ingest/payload.ts";
 import { ingestBatch } from "../../shared/ingest/ingest.ts";
 import type { Sql } from "../../shared/ingest/ingest.ts";
@@ -377,5 +377,80 @@ Deno.test({
         } runner rows/s`,
       );
     });
+  },
+});
+
+Deno.test({
+  name: "ingest_batch_parts takes the payload keys in INGEST_PART_KEYS order",
+  ignore: !DB_OK,
+  async fn() {
+    const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
+    try {
+      const [r] = await sql`select proargnames from pg_proc
+        where oid = 'ra_internal.ingest_batch_parts'::regproc`;
+      assert.deepEqual(r.proargnames, INGEST_PART_KEYS.map((k) => `p_${k}`));
+    } finally {
+      await sql.end();
+    }
+  },
+});
+
+Deno.test({
+  name: "the workers' entry point (ingest_batch_parts) and ingest_batch(jsonb) write identical tables",
+  ignore,
+  async fn() {
+    const payload = buildIngestPayload(allFixtureResponses());
+    // ids and created_at differ between two transactions by construction; every other column must match
+    const contents = async (tx: Sql) => {
+      const out: Record<string, string> = {};
+      for (
+        const t of [...TABLES.map((t) => `public.${t}`), "ra_internal.raw_responses", "ra_internal.rejects"]
+      ) {
+        const r = await tx.unsafe(
+          `select count(*)::int as n, md5(coalesce(string_agg(j::text, '|' order by j::text), '')) as h
+           from (select to_jsonb(x) - array['id', 'created_at', 'updated_at'] as j from ${t} x) s`,
+        );
+        out[t] = `${r[0].n}:${r[0].h}`;
+      }
+      return out;
+    };
+    // one repeatable-read snapshot (other processes may be committing to the same database), each path
+    // inside a savepoint that is rolled back
+    const sql = postgres(DB_URL, { max: 1, onnotice: () => {} });
+    let viaParts: Record<string, string> = {}, viaJsonb: Record<string, string> = {};
+    let countsParts: unknown, countsJsonb: unknown;
+    const ROLLBACK = new Error("rollback");
+    try {
+      await sql.begin("isolation level repeatable read", async (tx) => {
+        await tx`set local role service_role`;
+        const before = await contents(tx);
+        await tx.savepoint(async (sp) => {
+          countsParts = await ingestBatch(sp, payload);
+          viaParts = await contents(sp);
+          throw ROLLBACK;
+        }).catch((e) => {
+          if (e !== ROLLBACK) throw e;
+        });
+        assert.deepEqual(await contents(tx), before);
+        await tx.savepoint(async (sp) => {
+          const [r] = await sp`select ra_internal.ingest_batch(${
+            serializePayload(payload)
+          }::text::jsonb) as c`;
+          countsJsonb = r.c;
+          viaJsonb = await contents(sp);
+          throw ROLLBACK;
+        }).catch((e) => {
+          if (e !== ROLLBACK) throw e;
+        });
+        throw ROLLBACK;
+      }).catch((e) => {
+        if (e !== ROLLBACK) throw e;
+      });
+    } finally {
+      await sql.end();
+    }
+    assert.deepEqual(countsParts, countsJsonb);
+    assert.deepEqual(viaParts, viaJsonb);
+    assert.ok(Number(viaParts["public.ra_runners"].split(":")[0]) > 0);
   },
 });
