@@ -201,6 +201,9 @@ export class RacingApiClient {
   readonly #maxRestarts: number;
   readonly #resultsPageSize: number;
   readonly #racecardsPageSize: number;
+  /** Requests sent whose response has not arrived yet, and quiet() callers waiting for none. */
+  #onTheWay = 0;
+  #settled: (() => void)[] = [];
 
   constructor(opts: RacingApiClientOptions) {
     const { config } = opts;
@@ -467,6 +470,31 @@ export class RacingApiClient {
   // -------------------------------------------------------------------------------------------------------
   // One request with retries
 
+  /**
+   * Resolves at a moment when no request of this client is on its way (sent, no response yet) or due within
+   * `withinMs`. A long synchronous section started then cannot hold a request back: in Deno a request is put
+   * on the wire only when the event loop gets to it, so CPU work right after a send delays its arrival, and
+   * a late arrival crowds the API's one-second window. Bounded (a few seconds at most).
+   */
+  async quiet(withinMs: number): Promise<void> {
+    const giveUp = this.#now() + 5_000;
+    while (this.#now() < giveUp) {
+      if (this.#onTheWay > 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          new Promise<void>((r) => this.#settled.push(r)),
+          new Promise<void>((r) => timer = setTimeout(r, Math.max(0, giveUp - this.#now()))),
+        ]);
+        clearTimeout(timer);
+        continue;
+      }
+      const due = this.#limiter.nextDue?.() ?? null;
+      if (due === null || due > this.#now() + withinMs) return;
+      // Let that request go out, then wait for its response.
+      await new Promise((r) => setTimeout(r, Math.max(0, due - this.#now()) + 1));
+    }
+  }
+
   async #request(spec: RequestSpec, opts: CallOptions): Promise<FetchedPage> {
     const deadline = toDeadline(opts.deadline);
     const signal = opts.signal;
@@ -507,7 +535,10 @@ export class RacingApiClient {
 
       const startedAt = new Date(this.#now());
       const t0 = performance.now();
-      const outcome = await this.#attempt(spec, deadline, signal);
+      this.#onTheWay++;
+      const outcome = await this.#attempt(spec, deadline, signal).finally(() => {
+        if (--this.#onTheWay === 0) { for (const r of this.#settled.splice(0)) r(); }
+      });
       const latencyMs = performance.now() - t0;
 
       if (outcome.kind === "aborted") {

@@ -1,12 +1,14 @@
 // The one rate limiter every worker and function shares: a token bucket keyed by API account.
 //
-// Contract (same for both implementations): `take` returns the seconds the caller must wait before sending.
-// Tokens may go negative, which is a reservation: the n-th caller in a burst is told to wait n/rate seconds,
-// so callers never poll. The Postgres bucket (ra_internal.take_api_token) serialises callers on the bucket
-// row, so any number of processes together stay under `rate` (long run) with at most `burst` back to back.
-// A token is taken before every attempt, retries included. `penalize(s)` drains the bucket so that nobody
-// sends for `s` seconds (after a 429). Callers that already hold a reservation at that moment still send at
-// their slot; a resulting 429 drains the bucket again.
+// Contract (same for both implementations): `take` returns the moment (on this process's clock) the caller
+// may send. Tokens may go negative, which is a reservation: the n-th caller in a burst is given a slot n/rate
+// seconds away, so callers never poll. The Postgres bucket (ra_internal.take_api_slot) serialises callers on
+// the bucket row, so any number of processes together stay under `rate` (long run) with at most `burst` back
+// to back. A token is taken before every attempt, retries included. A caller that wakes after its slot (a
+// stalled event loop) re-takes: it sends at once if nobody is queued behind its missed slot (the spacing
+// restarts from then), else it queues again. `penalize(s)` drains the bucket so that nobody sends for `s`
+// seconds (after a 429). Callers that already hold a reservation at that moment still send at their slot; a
+// resulting 429 drains the bucket again.
 //
 // Per-endpoint limits from the vendor spec (v1.4.3) are honoured with a second, stricter bucket for the
 // endpoints whose limit is below the account rate: /v1/courses and /v1/courses/regions (1 request/s).
@@ -29,6 +31,8 @@ export interface RateLimiter {
   acquire(opts?: AcquireOptions): Promise<void>;
   /** Drain the shared bucket so nobody sends for `seconds` (after a 429 / Retry-After). */
   penalize(seconds: number): Promise<void>;
+  /** The earliest slot a caller in this process is sleeping until (epoch ms), or null. */
+  nextDue?(): number | null;
 }
 
 /** Requests per second stated by the vendor spec for endpoints stricter than the 2/s account limit. */
@@ -63,14 +67,17 @@ export interface BucketLimiterOptions {
   burst?: number;
   endpointLimits?: Readonly<Record<string, number>>;
   /**
-   * Extra spacing added to every 1/rate interval (default 40 ms). A request reaches the server some time
-   * after its slot (connection set-up, TLS, a busy event loop), and a late request followed by on-time ones
-   * puts rate+1 requests in one server-side second under a strict sliding window (seen: 493 ms gaps at
-   * exactly 500 ms spacing). At 2/s this gives 540 ms spacing (1.85 requests/s): a request may be up to
-   * ~80 ms late before the next-but-one crowds it, while the backfill stays within 10% of the API floor.
+   * Extra spacing added to every 1/rate interval (default 30 ms). A request reaches the server some time
+   * after its slot (a timer firing late, a busy event loop or CPU, the network), and a late request followed
+   * by on-time ones puts rate+1 requests in one server-side second under a strict sliding window. At 2/s this
+   * gives 530 ms spacing (1.89 requests/s, 6% under the limit): request k and k+2 are 1060 ms apart, so their
+   * arrival delays may differ by 60 ms. Slots are absolute, a caller more than `lateToleranceMs` late
+   * re-takes, and the backfill maps a day only when no request of its own is on its way; what remains is
+   * scheduling and network jitter (up to ~45 ms seen at the simulator on a busy two-core machine, where a
+   * 20 ms margin let 429s through).
    */
   safetyMarginMs?: number;
-  /** A caller waking more than this after its slot takes a fresh slot instead of sending late (default 25). */
+  /** A caller waking more than this after its slot re-takes instead of sending late (default 10). */
   lateToleranceMs?: number;
   now?: () => number;
 }
@@ -86,6 +93,8 @@ abstract class BucketLimiter implements RateLimiter {
   readonly safetyMarginMs: number;
   readonly lateToleranceMs: number;
   protected readonly now: () => number;
+  /** Slots this process's callers are sleeping until. */
+  readonly #sleeping = new Set<{ slot: number }>();
 
   constructor(opts: BucketLimiterOptions) {
     this.account = Promise.resolve(opts.account);
@@ -95,13 +104,18 @@ abstract class BucketLimiter implements RateLimiter {
     if (!(this.rate > 0)) throw new RangeError("ratePerSecond must be > 0");
     if (!(this.burst >= 1 && this.burst <= 2)) throw new RangeError("burst must be within 1..2 tokens");
     this.endpointLimits = opts.endpointLimits ?? ENDPOINT_RATE_LIMITS;
-    this.safetyMarginMs = Math.max(0, opts.safetyMarginMs ?? 40);
-    this.lateToleranceMs = Math.max(0, opts.lateToleranceMs ?? 25);
+    this.safetyMarginMs = Math.max(0, opts.safetyMarginMs ?? 30);
+    this.lateToleranceMs = Math.max(0, opts.lateToleranceMs ?? 10);
     this.now = opts.now ?? Date.now;
   }
 
-  /** Take `cost` tokens (negative = give back); returns seconds to wait. */
-  protected abstract take(key: string, rate: number, burst: number, cost: number): Promise<number>;
+  /**
+   * Take a token; returns the moment (epoch ms, this process's clock) the caller may send. `late`: the caller
+   * woke after its previous slot: it may send at once if nobody is queued behind that slot.
+   */
+  protected abstract take(key: string, rate: number, burst: number, late: boolean): Promise<number>;
+  /** Give back an unused reservation. */
+  protected abstract giveBack(key: string, rate: number, burst: number): Promise<void>;
   protected abstract drain(key: string, seconds: number, rate: number): Promise<void>;
 
   async acquire(opts: AcquireOptions = {}): Promise<void> {
@@ -117,10 +131,10 @@ abstract class BucketLimiter implements RateLimiter {
     for (const [key, rate, burst] of buckets) {
       for (let retake = 0;; retake++) {
         opts.signal?.throwIfAborted();
-        const waitMs = Math.max(0, (await this.take(key, rate, burst, 1)) * 1000);
-        const slot = this.now() + waitMs;
+        const slot = await this.take(key, rate, burst, retake > 0);
+        const waitMs = Math.max(0, slot - this.now());
         if (opts.deadline !== undefined && slot > opts.deadline) {
-          await this.take(key, rate, burst, -1).catch(() => {}); // hand the unused reservation back
+          await this.giveBack(key, rate, burst).catch(() => {}); // hand the unused reservation back
           throw new DeadlineExceededError({
             endpoint: opts.endpoint ?? "(rate limiter)",
             deadline: opts.deadline,
@@ -128,17 +142,28 @@ abstract class BucketLimiter implements RateLimiter {
             reason: "waiting for a shared rate-limit token",
           });
         }
+        const sleeper = { slot };
+        this.#sleeping.add(sleeper);
         try {
           await sleep(waitMs, opts.signal);
         } catch (e) {
-          await this.take(key, rate, burst, -1).catch(() => {});
+          await this.giveBack(key, rate, burst).catch(() => {});
           throw e;
+        } finally {
+          this.#sleeping.delete(sleeper);
         }
-        // Woken late (a stalled event loop)? Sending now could crowd the caller holding the next slot, so
-        // the stale slot is left unused and we queue again behind everyone (bounded).
+        // Woken late (a stalled event loop, a slow answer from the bucket)? Sending now could crowd the
+        // caller holding the next slot, so we re-take: at once if nobody is queued behind the missed slot,
+        // else behind everyone (bounded).
         if (this.now() - slot <= this.lateToleranceMs || retake >= MAX_RETAKES) break;
       }
     }
+  }
+
+  nextDue(): number | null {
+    let due: number | null = null;
+    for (const x of this.#sleeping) if (due === null || x.slot < due) due = x.slot;
+    return due;
   }
 
   async penalize(seconds: number): Promise<void> {
@@ -171,14 +196,26 @@ export class InMemoryRateLimiter extends BucketLimiter {
     super({ account: "memory", ...opts });
   }
 
-  protected take(key: string, rate: number, burst: number, cost: number): Promise<number> {
+  protected take(key: string, rate: number, burst: number, late: boolean): Promise<number> {
     const now = this.now();
     const b = this.#buckets.get(key) ?? { tokens: burst, updatedMs: now };
     const elapsedS = Math.max(0, now - b.updatedMs) / 1000;
-    b.tokens = Math.min(burst, b.tokens + elapsedS * rate) - cost;
+    const tokens = Math.min(burst, b.tokens + elapsedS * rate);
+    // Late and nobody queued behind: send now, next slot a full interval away. Else queue.
+    b.tokens = late && tokens >= 0 ? Math.min(tokens, 0) : tokens - 1;
     b.updatedMs = Math.max(b.updatedMs, now);
     this.#buckets.set(key, b);
-    return Promise.resolve(b.tokens >= 0 ? 0 : -b.tokens / rate);
+    return Promise.resolve(now + (b.tokens >= 0 ? 0 : (-b.tokens / rate) * 1000));
+  }
+
+  protected giveBack(key: string, rate: number, burst: number): Promise<void> {
+    const now = this.now();
+    const b = this.#buckets.get(key) ?? { tokens: burst, updatedMs: now };
+    const elapsedS = Math.max(0, now - b.updatedMs) / 1000;
+    b.tokens = Math.min(burst, b.tokens + elapsedS * rate) + 1;
+    b.updatedMs = Math.max(b.updatedMs, now);
+    this.#buckets.set(key, b);
+    return Promise.resolve();
   }
 
   protected drain(key: string, seconds: number, rate: number): Promise<void> {
@@ -211,21 +248,40 @@ export const NO_RATE_LIMIT: RateLimiter = {
 export type Sql = (strings: TemplateStringsArray, ...values: any[]) => PromiseLike<any>;
 
 /**
- * The shared bucket in Postgres (migration 20251103000000): one round trip per token. Call it with a plain
- * `sql` instance, not inside a long transaction (the bucket row stays locked until that transaction ends).
+ * The shared bucket in Postgres (migrations 20251103000000, 20251111000100): one round trip per token. Call it
+ * with a plain `sql` instance, not inside a long transaction (the bucket row stays locked until that
+ * transaction ends). Slots come on the database clock; the offset to this process's clock is estimated from
+ * the round trips (the one with the shortest round trip so far: its error is at most half of it).
  */
 export class PostgresRateLimiter extends BucketLimiter {
   readonly #sql: Sql;
+  #offsetMs = 0;
+  #offsetErrMs = Infinity;
   constructor(sql: Sql, opts: BucketLimiterOptions) {
     super(opts);
     this.#sql = sql;
   }
 
-  protected async take(key: string, rate: number, burst: number, cost: number): Promise<number> {
-    const [row]: { wait: number }[] = await this.#sql`
-      select ra_internal.take_api_token(${key}::text, ${rate}::numeric, ${burst}::numeric, ${cost}::numeric)
-        as wait`;
-    return Number(row.wait);
+  protected async take(key: string, rate: number, burst: number, late: boolean): Promise<number> {
+    const t0 = this.now();
+    const [row]: { wait: number; at_ms: number }[] = await this.#sql`
+      select wait, extract(epoch from computed_at)::float8 * 1000 as at_ms
+      from ra_internal.take_api_slot(${key}::text, ${rate}::numeric, ${burst}::numeric, ${late}::boolean)`;
+    const t1 = this.now();
+    const atMs = Number(row.at_ms);
+    // The database computed the slot somewhere between t0 and t1 on our clock.
+    if ((t1 - t0) / 2 < this.#offsetErrMs) {
+      this.#offsetErrMs = (t1 - t0) / 2;
+      this.#offsetMs = atMs - (t0 + t1) / 2;
+    }
+    // Never early: the estimate plus its error, and within what the round trip itself allows.
+    const waitMs = Number(row.wait) * 1000;
+    return Math.min(t1, Math.max(t0, atMs - this.#offsetMs + this.#offsetErrMs)) + waitMs;
+  }
+
+  protected async giveBack(key: string, rate: number, burst: number): Promise<void> {
+    await this.#sql`
+      select ra_internal.take_api_token(${key}::text, ${rate}::numeric, ${burst}::numeric, -1::numeric)`;
   }
 
   protected async drain(key: string, seconds: number, rate: number): Promise<void> {

@@ -128,13 +128,32 @@ Deno.test("InMemoryRateLimiter: penalize pauses the next acquire", async () => {
   assert.deepEqual(lim.penalties, [0.3]);
 });
 
-Deno.test("InMemoryRateLimiter: the safety margin widens every interval (default 40 ms)", async () => {
-  const lim = new InMemoryRateLimiter({ ratePerSecond: 10 }); // 100 ms + 40 ms margin
+Deno.test("InMemoryRateLimiter: the safety margin widens every interval (default 30 ms)", async () => {
+  const lim = new InMemoryRateLimiter({ ratePerSecond: 10 }); // 100 ms + 30 ms margin
   const t0 = performance.now();
   for (let i = 0; i < 4; i++) await lim.acquire();
   const took = performance.now() - t0;
-  assert.ok(took >= 410 && took < 700, `3 intervals of ~140 ms took ${took.toFixed(0)} ms`);
-  assert.equal(lim.safetyMarginMs, 40);
+  assert.ok(took >= 380 && took < 680, `3 intervals of ~130 ms took ${took.toFixed(0)} ms`);
+  assert.equal(lim.safetyMarginMs, 30);
+  assert.equal(lim.lateToleranceMs, 10);
+});
+
+Deno.test("InMemoryRateLimiter: a caller woken late sends at once when nobody is queued behind it", async () => {
+  let now = 1_000_000;
+  const lim = new InMemoryRateLimiter({ ratePerSecond: 2, safetyMarginMs: 0, now: () => now });
+  // deno-lint-ignore no-explicit-any
+  const take = (late: boolean): Promise<number> => (lim as any).take("k", 2, 1, late);
+  assert.equal(await take(false), now, "first token is free");
+  const slot = await take(false);
+  assert.equal(slot, now + 500, "next slot 500 ms away");
+  now = slot + 80; // woke 80 ms late, nobody else took a token
+  assert.equal(await take(true), now, "late re-take: send at once");
+  assert.equal(await take(false), now + 500, "the spacing restarts from the late send");
+  // someone queued behind a missed slot: the late caller queues again behind them
+  now += 600; // the slot at +500 was missed by 100 ms...
+  const other = await take(false); // ...and another caller took the next one meanwhile
+  assert.equal(other, now + 400);
+  assert.equal(await take(true), now + 900, "queued behind the other caller");
 });
 
 Deno.test("InMemoryRateLimiter: rejects burst outside 1..2 and non-positive rates", () => {
