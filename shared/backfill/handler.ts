@@ -26,6 +26,10 @@ function intEnv(env: Env, name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
+function newWorkerId(): string {
+  return `backfill:${crypto.randomUUID().slice(0, 8)}`;
+}
+
 export function defaultLog(msg: string, fields: Record<string, unknown> = {}) {
   console.log(JSON.stringify({ at: new Date().toISOString(), fn: "backfill", msg, ...fields }));
 }
@@ -40,12 +44,17 @@ export function createBackfillHandler(deps: BackfillHandlerDeps): (req: Request)
   const now = deps.now ?? (() => new Date());
 
   /** Runs one worker invocation, then hands over to a fresh invocation if work remains. */
-  async function work(startedAt: number, env: Env, isContinuation: boolean): Promise<void> {
+  async function work(
+    startedAt: number,
+    env: Env,
+    isContinuation: boolean,
+    inherit?: { worker: string; chunk: string; from: string },
+  ): Promise<void> {
     const racing = loadRacingApiConfig(env);
     const db = loadDatabaseConfig(env);
     const sql = connectDb(db.dbUrl.reveal(), { max: 3, applicationName: "backfill worker" });
-    const workerId = `backfill:${crypto.randomUUID().slice(0, 8)}`;
-    let handingOver: Promise<void> | null = null;
+    const workerId = inherit?.worker ?? newWorkerId();
+    let handingOver: Promise<unknown> | null = null;
     try {
       const budget = new InvocationBudget({
         wallMs: intEnv(env, "BACKFILL_WALL_BUDGET_MS", 110_000),
@@ -65,10 +74,17 @@ export function createBackfillHandler(deps: BackfillHandlerDeps): (req: Request)
         today: ukToday(now()),
         leaseSeconds: intEnv(env, "BACKFILL_LEASE_SECONDS", 60),
         claimWaitMs: isContinuation ? intEnv(env, "BACKFILL_CLAIM_WAIT_MS", 10_000) : 0,
-        onLastDay: () => {
-          handingOver = handOver(env).catch((err) =>
-            log("hand-over failed; the minute cron job will resume", { error: errorMessage(err) })
-          );
+        inherit: inherit ? { chunkId: inherit.chunk, from: inherit.from } : undefined,
+        onLastDay: (next) => {
+          const successor = next
+            ? { worker: newWorkerId(), chunk: next.chunkId, from: next.from }
+            : undefined;
+          const started = handOver(env, successor).catch((err) => {
+            log("hand-over failed; the minute cron job will resume", { error: errorMessage(err) });
+            return false;
+          });
+          handingOver = started;
+          return started.then((ok) => (ok && successor ? successor.worker : null));
         },
         log: (msg, fields) => log(msg, { worker: workerId, ...fields }),
       });
@@ -79,24 +95,36 @@ export function createBackfillHandler(deps: BackfillHandlerDeps): (req: Request)
     }
   }
 
-  /** Starts a fresh invocation of this function (hosted: a new worker with fresh limits). */
-  async function handOver(env: Env): Promise<void> {
+  /**
+   * Starts a fresh invocation of this function (hosted: a new worker with fresh limits); with `successor`,
+   * it runs under that worker id and starts on the named chunk and day. Resolves true once it accepted.
+   */
+  async function handOver(
+    env: Env,
+    successor?: { worker: string; chunk: string; from: string },
+  ): Promise<boolean> {
     const sb = loadSupabaseConfig(env);
     const resp = await (deps.fetch ?? fetch)(`${sb.url}/functions/v1/backfill`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${sb.serviceRoleKey.reveal()}` },
-      body: JSON.stringify({ continue: true }),
+      body: JSON.stringify(successor ? { continue: true, handover: successor } : { continue: true }),
       signal: AbortSignal.timeout(15_000),
     });
     await resp.body?.cancel();
     if (resp.status !== 202) {
       log("hand-over was refused; the minute cron job will resume", { status: resp.status });
     }
+    return resp.status === 202;
   }
 
-  function startWorkers(n: number, startedAt: number, isContinuation: boolean) {
+  function startWorkers(
+    n: number,
+    startedAt: number,
+    isContinuation: boolean,
+    inherit?: { worker: string; chunk: string; from: string },
+  ) {
     deps.waitUntil(
-      work(startedAt, deps.env, isContinuation).catch((err) =>
+      work(startedAt, deps.env, isContinuation, inherit).catch((err) =>
         log("worker failed", { error: errorMessage(err) })
       ),
     );
@@ -176,7 +204,12 @@ export function createBackfillHandler(deps: BackfillHandlerDeps): (req: Request)
           { progress: state },
         );
       }
-      startWorkers(command.workers, startedAt, command.kind === "continue");
+      startWorkers(
+        command.workers,
+        startedAt,
+        command.kind === "continue",
+        command.kind === "continue" ? command.handover : undefined,
+      );
       return json({ accepted: true, command: command.kind, plan: planned, progress: state }, 202);
     } catch (err) {
       log("request failed", { error: errorMessage(err) });

@@ -15,6 +15,13 @@ export const BackfillPostSchema = z.strictObject({
   retry: z.literal("failed").optional(),
   continue: z.boolean().optional(),
   workers: z.number().int().min(1).max(4).optional(),
+  // Internal: an invocation handing its chunk over to the one it starts (worker id it chose for it, the
+  // chunk, and the first day the successor may fetch at once).
+  handover: z.strictObject({
+    worker: z.string().regex(/^backfill:[0-9a-f]{8}$/, "a worker id like backfill:0123abcd"),
+    chunk: z.string().regex(/^[1-9][0-9]{0,17}$/, "a chunk id"),
+    from: isoDate,
+  }).optional(),
 });
 
 export type BackfillPost = z.infer<typeof BackfillPostSchema>;
@@ -22,7 +29,7 @@ export type BackfillPost = z.infer<typeof BackfillPostSchema>;
 export type BackfillCommand =
   | { kind: "plan"; from: string; to: string; regions: string[]; workers: number }
   | { kind: "retry"; workers: number }
-  | { kind: "continue"; workers: number };
+  | { kind: "continue"; workers: number; handover?: { worker: string; chunk: string; from: string } };
 
 export const USAGE =
   'POST {"from":"2015-01-01","to":"2025-10-23"} to plan and start a backfill ("to" defaults ' +
@@ -39,6 +46,9 @@ export function toCommand(
   ctx: { today: string; plan: "pro" | "standard"; defaultRegions: readonly string[] },
 ): BackfillCommand {
   const workers = body.workers ?? 1;
+  if (body.handover && (!body.continue || body.workers !== undefined)) {
+    throw new BadRequest('"handover" is internal to the backfill and goes with {"continue":true} alone.');
+  }
   if (body.retry) {
     if (body.from || body.to || body.continue) {
       throw new BadRequest('"retry" cannot be combined with from/to/continue.');
@@ -49,7 +59,9 @@ export function toCommand(
     if (body.from || body.to) {
       throw new BadRequest('"continue" resumes the existing plan; send from/to without it.');
     }
-    return { kind: "continue", workers };
+    return body.handover
+      ? { kind: "continue", workers, handover: body.handover }
+      : { kind: "continue", workers };
   }
   if (!body.from) throw new BadRequest(`"from" is required. ${USAGE}`);
   const from = body.from;

@@ -1,7 +1,9 @@
-// One backfill invocation: claim a chunk under a lease, then for each undone day fetch it (the next day's
-// fetch overlaps this day's ingest, so the API pipe stays full at the rate limit), ingest it and advance the
-// chunk's cursor in ONE transaction, until the chunk is done or the invocation's budget says stop.
-// Guarantees: a crash loses at most the day in flight (its transaction never committed); a worker whose
+// One backfill invocation: claim a chunk under a lease, then for each undone day fetch it, ingest it and
+// advance the chunk's cursor in ONE transaction, until the chunk is done or the invocation's budget says stop.
+// Fetching runs ahead of ingesting (up to FETCH_AHEAD days, all within the budget), so a slow ingest never
+// leaves the API idle; at the end of its budget an invocation starts its successor early and hands the chunk
+// straight to it, and the successor fetches the next days while this one ingests its last.
+// Guarantees: a crash loses at most the days in flight (their transactions never committed); a worker whose
 // lease was taken over cannot record a day (record_backfill_day raises); terminal API errors halt every
 // worker instead of producing a retry storm.
 import { buildIngestPayload } from "../ingest/payload.ts";
@@ -21,14 +23,33 @@ export interface WorkerDeps {
   today: string;
   leaseSeconds?: number;
   /**
-   * Called once, as soon as the worker knows it is on its last day (budget), before ingesting it: the caller
-   * starts the next invocation then, so its boot and claim overlap this day's ingest and the API stays busy.
+   * Called once, as soon as the worker knows it will stop with work left (budget), before ingesting its last
+   * days: the caller starts the next invocation then, so its boot overlaps this one's last ingests. `next`
+   * names the chunk and the first day the successor may start fetching at once (null: it claims as usual).
+   * Resolves to the successor's worker id once it has accepted (the chunk is then handed to it instead of
+   * released), or null.
    */
-  onLastDay?: () => void;
+  onLastDay?: (next: HandOverHint | null) => Promise<string | null> | void;
+  /** This invocation continues a predecessor that named the chunk and day to start fetching at. */
+  inherit?: HandOverHint;
   /** How long to keep trying to claim while another worker still holds the only open chunk (hand-over). */
   claimWaitMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
+
+/** Where a successor picks up: the chunk its predecessor hands over and the first day nobody fetched. */
+export interface HandOverHint {
+  chunkId: string;
+  from: string;
+}
+
+/** Longest a day's mapping is expected to hold the event loop (racecards days: ~30-250 ms of CPU). */
+const MAPPING_QUIET_MS = 300;
+/** Longest the serialisation of a day's payload is expected to hold it (~15-50 ms for 2-4 MB). */
+const SERIALISE_QUIET_MS = 100;
+
+/** Days fetched ahead of the one being ingested (each ~0.5-1 MB in memory). */
+export const FETCH_AHEAD = 2;
 
 export type StopReason = "idle" | "budget" | "halted" | "lease_lost" | "database_error";
 
@@ -74,6 +95,71 @@ function isLeaseLost(err: unknown): boolean {
   return err instanceof Error && /backfill lease lost/.test(err.message);
 }
 
+/**
+ * Fetches a chunk's days in order, one after the other (the shared rate limiter paces the pages anyway), up
+ * to FETCH_AHEAD days ahead of the day being ingested, and only while the budget has room to ingest every day
+ * in hand. The first time the budget says no, fetching stops for good: that is when the successor starts.
+ */
+class DayPipeline {
+  readonly days: readonly string[];
+  readonly #start: (day: string) => Promise<FetchOutcome>;
+  readonly #budget: InvocationBudget;
+  readonly #fetches: Promise<FetchOutcome>[] = [];
+  #chain: Promise<unknown> = Promise.resolve();
+  #stopped = false;
+  /** Days whose fetch has been queued. */
+  launched = 0;
+  /** The budget refused a day: nothing more will be fetched by this invocation. */
+  budgetStopped = false;
+
+  constructor(
+    days: readonly string[],
+    start: (day: string) => Promise<FetchOutcome>,
+    budget: InvocationBudget,
+  ) {
+    this.days = days;
+    this.#start = start;
+    this.#budget = budget;
+  }
+
+  /** Queue fetches up to FETCH_AHEAD days past `current` (the index being ingested next or now). */
+  fill(current: number): void {
+    while (
+      !this.#stopped && !this.budgetStopped && this.launched < this.days.length &&
+      this.launched - current <= FETCH_AHEAD
+    ) {
+      // Room to ingest every day in hand, this one included?
+      if (!this.#budget.allows(this.launched - current + 1)) {
+        this.budgetStopped = true;
+        return;
+      }
+      const day = this.days[this.launched];
+      const p = this.#chain.then(() =>
+        this.#stopped
+          ? { ok: false as const, error: new Error(`fetch of ${day} not started`), wallMs: 0 }
+          : this.#start(day)
+      );
+      this.#chain = p.then((o) => {
+        // After a deadline or a terminal error the worker stops; fetch nothing more.
+        if (!o.ok && (o.error instanceof DeadlineExceededError || o.error instanceof RacingApiAuthError)) {
+          this.#stopped = true;
+        }
+      });
+      this.#fetches[this.launched++] = p;
+    }
+  }
+
+  get(i: number): Promise<FetchOutcome> {
+    return this.#fetches[i];
+  }
+
+  /** Stop fetching; resolves once the fetch in flight (if any) has ended. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#chain.catch(() => {});
+  }
+}
+
 export async function runBackfillInvocation(deps: WorkerDeps): Promise<InvocationSummary> {
   const { sql, client, workerId, budget } = deps;
   const lease = deps.leaseSeconds ?? 60;
@@ -97,11 +183,11 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
       .catch((error) => ({ ok: false as const, error, wallMs: Date.now() - t0 }));
   };
 
-  let handedOver = false;
-  const lastDay = () => {
-    if (!handedOver) {
-      handedOver = true;
-      deps.onLastDay?.();
+  // The successor, once started: resolves to its worker id when it accepted the hand-over.
+  let successor: Promise<string | null> | null = null;
+  const lastDay = (next: HandOverHint | null) => {
+    if (successor === null) {
+      successor = Promise.resolve(deps.onLastDay?.(next) ?? null).catch(() => null);
     }
   };
   const claim = async (): Promise<ClaimedChunk | undefined> => {
@@ -116,9 +202,34 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
         select count(*)::int as n from ra_internal.backfill_chunks
         where status = 'running' and lease_expires_at > now()`;
       if (busy.n === 0) return undefined;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 25));
     }
   };
+  const undoneDays = async (regions: string, from: string, to: string): Promise<string[]> =>
+    (await sql<{ day: string }[]>`
+      select d::date::text as day from generate_series(${from}::date, ${to}::date, interval '1 day') d
+      where not exists (select 1 from ra_internal.backfill_days b
+                        where b.regions = ${regions} and b.day = d::date and b.status = 'done')
+      order by d`).map((r) => isoDay(r.day));
+
+  // A successor starts fetching the days its predecessor named before it holds the chunk (the predecessor
+  // is ingesting its last days meanwhile); the pipeline is kept if the claim confirms the chunk and days.
+  let inherited: { chunkId: string; pipeline: DayPipeline } | null = null;
+  if (deps.inherit) {
+    try {
+      const [c] = await sql<{ regions: string; range_end: string }[]>`
+        select regions, range_end::text from ra_internal.backfill_chunks
+        where chunk_id = ${deps.inherit.chunkId}::bigint and status <> 'done'`;
+      if (c) {
+        const days = await undoneDays(c.regions, deps.inherit.from, isoDay(c.range_end));
+        const pipeline = new DayPipeline(days, (d) => startFetch(d, c.regions.split(",")), budget);
+        pipeline.fill(0);
+        inherited = { chunkId: deps.inherit.chunkId, pipeline };
+      }
+    } catch (err) {
+      log("could not start on the inherited days", { error: errorMessage(err) });
+    }
+  }
 
   outer: while (true) {
     if (!budget.allows(1)) {
@@ -143,12 +254,21 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
     }
     summary.chunks_claimed++;
     const regions = chunk.regions.split(",");
-    const days = (await sql<{ day: string }[]>`
-      select d::date::text as day from generate_series(${chunk.cursor_date}::date, ${chunk.range_end}::date,
-        interval '1 day') d
-      where not exists (select 1 from ra_internal.backfill_days b
-                        where b.regions = ${chunk.regions} and b.day = d::date and b.status = 'done')
-      order by d`).map((r) => isoDay(r.day));
+    const days = await undoneDays(chunk.regions, chunk.cursor_date, chunk.range_end);
+    let pipeline: DayPipeline;
+    if (
+      inherited && inherited.chunkId === chunk.chunk_id &&
+      inherited.pipeline.days.join() === days.join()
+    ) {
+      pipeline = inherited.pipeline;
+    } else {
+      if (inherited) {
+        log("inherited days do not match the claim; fetching afresh", { chunk_id: chunk.chunk_id });
+        await inherited.pipeline.stop();
+      }
+      pipeline = new DayPipeline(days, (d) => startFetch(d, regions), budget);
+    }
+    inherited = null;
     log("claimed chunk", {
       chunk_id: chunk.chunk_id,
       from: chunk.cursor_date,
@@ -156,13 +276,18 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
       days: days.length,
     });
 
-    let next: Promise<FetchOutcome> | null = days.length > 0 ? startFetch(days[0], regions) : null;
     for (let i = 0; i < days.length; i++) {
       const day = days[i];
-      const fetched = await next!;
-      // Prefetch the following day only if the budget has room for it as well as this one.
-      next = i + 1 < days.length && budget.allows(2) ? startFetch(days[i + 1], regions) : null;
-      if (next === null && i + 1 < days.length) lastDay();
+      pipeline.fill(i);
+      if (pipeline.budgetStopped) lastDay({ chunkId: chunk.chunk_id, from: days[pipeline.launched] });
+      if (i >= pipeline.launched) {
+        // The budget has no room for this day: stop here and hand the chunk over.
+        summary.stopped_because = "budget";
+        summary.more_work = true;
+        await finish(chunk.chunk_id);
+        break outer;
+      }
+      const fetched = await pipeline.get(i);
       const cpuBefore = budget.cpuUsedMs();
 
       if (!fetched.ok) {
@@ -170,15 +295,15 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
         if (err instanceof DeadlineExceededError) {
           summary.stopped_because = "budget";
           summary.more_work = true;
-          await next?.catch(() => {});
+          await pipeline.stop();
           await release(sql, chunk.chunk_id, workerId);
           break outer;
         }
         if (err instanceof RacingApiAuthError) {
+          await pipeline.stop();
           await sql`select ra_internal.halt_backfill(${errorMessage(err)})`;
           summary.stopped_because = "halted";
           summary.error = errorMessage(err);
-          await next?.catch(() => {});
           break outer;
         }
         // Retries exhausted, bad parameters, unreadable bodies: the day fails, the chunk moves on.
@@ -194,12 +319,15 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
           summary.stopped_because = isLeaseLost(dbErr) ? "lease_lost" : "database_error";
           summary.error = errorMessage(dbErr);
           summary.more_work = true;
-          await next?.catch(() => {});
+          await pipeline.stop();
           break outer;
         }
         continue;
       }
 
+      // Mapping is a long synchronous section: run it when no request of ours is on its way or due soon
+      // (one held up behind it would reach the API late and crowd its one-second window).
+      await client.quiet(MAPPING_QUIET_MS);
       const payload = budget.measure(() => buildIngestPayload(fetched.day.responses));
       const stats = {
         api_calls: fetched.day.pages,
@@ -218,6 +346,7 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
           const remaining = Math.max(5_000, budget.deadline - Date.now());
           await tx`select set_config('statement_timeout', ${String(remaining)}, true),
             set_config('lock_timeout', ${String(remaining)}, true)`;
+          await client.quiet(SERIALISE_QUIET_MS); // the payload is serialised synchronously as well
           await ingestBatch(tx, payload);
           stats.cpu_ms = Math.round(budget.cpuUsedMs() - cpuBefore);
           await tx`select ra_internal.record_backfill_day(${
@@ -230,7 +359,7 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
         summary.error = errorMessage(err);
         summary.more_work = true;
         log("day not recorded", { day, error: summary.error });
-        await next?.catch(() => {});
+        await pipeline.stop();
         if (!isLeaseLost(err)) await release(sql, chunk.chunk_id, workerId).catch(() => {});
         break outer;
       }
@@ -238,26 +367,31 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
       summary.pages += fetched.day.pages;
       summary.runners += stats.runners;
       budget.recordDay(fetched.wallMs, budget.cpuUsedMs() - cpuBefore);
-
-      if (next === null && i + 1 < days.length) {
-        summary.stopped_because = "budget";
-        summary.more_work = true;
-        await release(sql, chunk.chunk_id, workerId);
-        break outer;
-      }
     }
   }
   summary.budget = budget.summary();
+  if (inherited) await (inherited as { pipeline: DayPipeline }).pipeline.stop();
   // An invocation that could not finish a single day must not hand over (that would loop without end);
   // the minute cron job retries later and the log says why.
   if (
     summary.more_work && summary.stopped_because === "budget" && summary.days_done + summary.days_failed > 0
   ) {
-    lastDay();
+    lastDay(null);
   } else if (summary.more_work && summary.stopped_because === "budget") {
     log("budget too small for one day; not handing over", { budget: budget.summary() });
   }
   return summary;
+
+  /** End of the budget on a chunk with days left: hand it to the successor if one accepted, else release. */
+  async function finish(chunkId: string) {
+    const to = successor ? await successor : null;
+    if (to) {
+      const [r] = await sql<{ ok: boolean }[]>`
+        select ra_internal.hand_over_backfill_chunk(${chunkId}::bigint, ${workerId}, ${to}, ${lease}) as ok`;
+      if (r.ok) return;
+    }
+    await release(sql, chunkId, workerId);
+  }
 }
 
 async function release(sql: Sql, chunkId: string, workerId: string) {
