@@ -48,6 +48,9 @@ const MAPPING_QUIET_MS = 300;
 /** Longest the serialisation of a day's payload is expected to hold it (~15-50 ms for 2-4 MB). */
 const SERIALISE_QUIET_MS = 100;
 
+/** Longest a named successor waits for its predecessor to hand the chunk over. */
+const INHERIT_WAIT_MS = 60_000;
+
 /** Days fetched ahead of the one being ingested (each ~0.5-1 MB in memory). */
 export const FETCH_AHEAD = 2;
 
@@ -153,6 +156,11 @@ class DayPipeline {
     return this.#fetches[i];
   }
 
+  /** Resolves once every fetch queued so far has ended (after budgetStopped: this invocation's last). */
+  async drained(): Promise<void> {
+    await this.#chain.catch(() => {});
+  }
+
   /** Stop fetching; resolves once the fetch in flight (if any) has ended. */
   async stop(): Promise<void> {
     this.#stopped = true;
@@ -183,15 +191,30 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
       .catch((error) => ({ ok: false as const, error, wallMs: Date.now() - t0 }));
   };
 
-  // The successor, once started: resolves to its worker id when it accepted the hand-over.
+  // The successor, once started: resolves to its worker id when it accepted the hand-over. With a hint it
+  // may start fetching once our own last fetch is over (`drained`): it is told so through the chunk row.
   let successor: Promise<string | null> | null = null;
-  const lastDay = (next: HandOverHint | null) => {
-    if (successor === null) {
-      successor = Promise.resolve(deps.onLastDay?.(next) ?? null).catch(() => null);
+  let letFetch: Promise<unknown> = Promise.resolve();
+  const lastDay = (next: HandOverHint | null, drained?: Promise<void>) => {
+    if (successor !== null) return;
+    const started = Promise.resolve(deps.onLastDay?.(next) ?? null).catch(() => null);
+    successor = started;
+    if (next && drained) {
+      letFetch = Promise.all([started, drained]).then(([to]) =>
+        to
+          ? sql`select ra_internal.let_backfill_successor_fetch(${next.chunkId}::bigint, ${workerId}, ${to})`
+          : null
+      ).catch((err) => log("could not let the successor fetch", { error: errorMessage(err) }));
     }
   };
+  // A successor named by its predecessor waits for the chunk as long as that one may still be working on it
+  // (its lease runs), not just claimWaitMs: a chunk handed to a successor that gave up would sit idle until
+  // its lease expired.
+  const firstClaimWaitMs = deps.inherit
+    ? Math.max(deps.claimWaitMs ?? 0, Math.min(INHERIT_WAIT_MS, budget.deadline - Date.now() - 10_000))
+    : deps.claimWaitMs ?? 0;
   const claim = async (): Promise<ClaimedChunk | undefined> => {
-    const waitUntil = Date.now() + (summary.chunks_claimed === 0 ? deps.claimWaitMs ?? 0 : 0);
+    const waitUntil = Date.now() + (summary.chunks_claimed === 0 ? firstClaimWaitMs : 0);
     while (true) {
       const [c] = await sql<ClaimedChunk[]>`
         select chunk_id::text, regions, range_start::text, range_end::text, cursor_date::text
@@ -212,19 +235,36 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
                         where b.regions = ${regions} and b.day = d::date and b.status = 'done')
       order by d`).map((r) => isoDay(r.day));
 
-  // A successor starts fetching the days its predecessor named before it holds the chunk (the predecessor
-  // is ingesting its last days meanwhile); the pipeline is kept if the claim confirms the chunk and days.
+  // A successor starts fetching the days its predecessor named before it holds the chunk: as soon as the
+  // predecessor's own last fetch is over (it ingests its last days meanwhile), or its lease is gone. It then
+  // claims only once that chunk is handed to it (or free): another free chunk must not lure it away from
+  // the days it has fetched. The pipeline is kept if the claim confirms the chunk and days.
   let inherited: { chunkId: string; pipeline: DayPipeline } | null = null;
   if (deps.inherit) {
+    const chunkId = deps.inherit.chunkId;
+    type Inherited = { regions: string; range_end: string; fetch: boolean; claim: boolean };
+    const waitFor = async (what: "fetch" | "claim"): Promise<Inherited | undefined> => {
+      const waitUntil = Date.now() + firstClaimWaitMs;
+      while (true) {
+        const [c] = await sql<Inherited[]>`
+          select regions, range_end::text,
+            coalesce(fetch_handed_to = ${workerId} or lease_owner = ${workerId} or lease_owner is null
+              or lease_expires_at < now(), false) as fetch,
+            coalesce(lease_owner = ${workerId} or lease_owner is null or lease_expires_at < now(), false) as claim
+          from ra_internal.backfill_chunks
+          where chunk_id = ${chunkId}::bigint and status <> 'done'`;
+        if (!c || c[what] || Date.now() >= waitUntil) return c;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
     try {
-      const [c] = await sql<{ regions: string; range_end: string }[]>`
-        select regions, range_end::text from ra_internal.backfill_chunks
-        where chunk_id = ${deps.inherit.chunkId}::bigint and status <> 'done'`;
-      if (c) {
+      const c = await waitFor("fetch");
+      if (c?.fetch) {
         const days = await undoneDays(c.regions, deps.inherit.from, isoDay(c.range_end));
         const pipeline = new DayPipeline(days, (d) => startFetch(d, c.regions.split(",")), budget);
         pipeline.fill(0);
-        inherited = { chunkId: deps.inherit.chunkId, pipeline };
+        inherited = { chunkId, pipeline };
+        await waitFor("claim");
       }
     } catch (err) {
       log("could not start on the inherited days", { error: errorMessage(err) });
@@ -279,7 +319,9 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
     for (let i = 0; i < days.length; i++) {
       const day = days[i];
       pipeline.fill(i);
-      if (pipeline.budgetStopped) lastDay({ chunkId: chunk.chunk_id, from: days[pipeline.launched] });
+      if (pipeline.budgetStopped) {
+        lastDay({ chunkId: chunk.chunk_id, from: days[pipeline.launched] }, pipeline.drained());
+      }
       if (i >= pipeline.launched) {
         // The budget has no room for this day: stop here and hand the chunk over.
         summary.stopped_because = "budget";
@@ -380,11 +422,13 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
   } else if (summary.more_work && summary.stopped_because === "budget") {
     log("budget too small for one day; not handing over", { budget: budget.summary() });
   }
+  await letFetch;
   return summary;
 
   /** End of the budget on a chunk with days left: hand it to the successor if one accepted, else release. */
   async function finish(chunkId: string) {
     const to = successor ? await successor : null;
+    await letFetch;
     if (to) {
       const [r] = await sql<{ ok: boolean }[]>`
         select ra_internal.hand_over_backfill_chunk(${chunkId}::bigint, ${workerId}, ${to}, ${lease}) as ok`;

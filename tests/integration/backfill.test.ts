@@ -159,6 +159,43 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "backfill: hand-overs every few days across a month boundary fetch no page twice and leave no day undone",
+  ignore,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const sql = connect();
+    // A small CPU budget: every invocation does a few racecards days, then starts its successor, which
+    // fetches the next days before it is handed the chunk.
+    const stack = await startTestStack({
+      env: { BACKFILL_CPU_BUDGET_MS: "600", BACKFILL_LEASE_SECONDS: "20" },
+    });
+    try {
+      await resetIngestedData(sql);
+      const from = "2023-01-24", to = "2023-02-07";
+      assert.equal((await stack.call("backfill", { body: { from, to } })).status, 202);
+      const p = await waitForBackfill(stack, { timeoutMs: 180_000 });
+      assert.equal(p.state, "done");
+      assert.equal(p.days.failed, 0);
+      const twice = [...callsPerPage(stack)].filter(([, n]) => n > 1);
+      assert.deepEqual(twice, [], "no page fetched twice");
+      const pages = [...callsPerPage(stack).values()].reduce((a, b) => a + b, 0);
+      assert.equal(pages, minimumPages(daysOf(from, to)), "API calls = the minimum pages for the range");
+      const [w] = await sql`select count(distinct worker_id)::int as n, count(*)::int as days
+        from ra_internal.backfill_days where status = 'done'`;
+      assert.equal(w.days, daysOf(from, to).length);
+      assert.ok(w.n >= 3, `several invocations did days (${w.n})`);
+      const handedOver = stack.logs.filter((l) => l.includes('"claimed chunk"')).length;
+      assert.ok(handedOver >= 3, `claims: ${handedOver}`);
+    } finally {
+      await stack.close();
+      await sql.end();
+    }
+  },
+});
+
+Deno.test({
   name: "backfill: two workers started at once share the range without fetching any day twice",
   ignore,
   sanitizeResources: false,
