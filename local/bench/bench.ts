@@ -263,9 +263,14 @@ if (want("statistics")) {
   const r = await benchStatistics(statsSql, { runs: quick ? 1 : 3, log });
   if (statsSql !== sql) await statsSql.end();
   const cpu = (x: number | null) => (x === null ? "" : ` (${round(x, 1)} s backend CPU)`);
+  const fullCpu = r.fullCpuSeconds === null
+    ? ""
+    : ` (${round(r.fullCpuSeconds, 1)} s backend CPU + ${
+      round(r.fullWorkersCpuSeconds ?? 0, 1)
+    } s in parallel workers)`;
   figures.push({
     name: `Statistics full refresh (${r.runners.toLocaleString("en-GB")} runners)`,
-    value: `${round(r.fullSeconds, 1)} s${cpu(r.fullCpuSeconds)}`,
+    value: `${round(r.fullSeconds, 1)} s${fullCpu}`,
     target: "≤ 30 s at ≈1.4M runners",
     met: r.fullSeconds <= 30,
   });

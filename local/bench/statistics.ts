@@ -8,7 +8,9 @@
 //              re-inserted as the nightly ingest would, and the timed ra_internal.refresh_statistics_incremental()
 //              processes it (new base rows, the runners' horses, every affected aggregate group).
 // Also reports the database backend CPU seconds of each timed call (Linux /proc; null elsewhere), which is a
-// steadier figure than wall time on a shared 2-core machine.
+// steadier figure than wall time on a shared 2-core machine, and for the full refresh the CPU seconds of its
+// parallel workers (the CPU of the postmaster's children that exited during the call: the workers of the
+// refresh, plus any other backend that happened to end meanwhile, so an upper bound).
 import postgres from "postgres";
 
 // deno-lint-ignore no-explicit-any
@@ -20,6 +22,8 @@ export interface StatisticsBenchResult {
   incrementalDaySeconds: number;
   runners: number;
   fullCpuSeconds: number | null;
+  /** CPU seconds of the full refresh's parallel workers (median; upper bound, see the header). */
+  fullWorkersCpuSeconds: number | null;
   incrementalDayCpuSeconds: number | null;
   incrementalDay: string | null;
   incrementalRaces: number;
@@ -36,24 +40,35 @@ const median = (xs: number[]) => {
     : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function backendCpu(sql: Sql): Promise<number | null> {
+// utime + stime of the backend, and cutime + cstime of its parent (the postmaster: CPU of exited children, i.e.
+// parallel workers), in seconds (clock ticks at 100 Hz)
+async function backendCpu(sql: Sql): Promise<{ own: number; children: number } | null> {
   try {
     const [{ pid }] = await sql`select pg_backend_pid() as pid`;
-    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (100 Hz)
+    const fields = async (p: number | string) => {
+      const stat = await Deno.readTextFile(`/proc/${p}/stat`);
+      return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    };
+    const f = await fields(pid);
+    const pm = await fields(f[1]);
+    return { own: (Number(f[11]) + Number(f[12])) / 100, children: (Number(pm[13]) + Number(pm[14])) / 100 };
   } catch {
     return null;
   }
 }
 
-async function timed(sql: Sql, q: (s: Sql) => Promise<unknown>): Promise<{ s: number; cpu: number | null }> {
+async function timed(
+  sql: Sql,
+  q: (s: Sql) => Promise<unknown>,
+): Promise<{ s: number; cpu: number | null; workersCpu: number | null }> {
   const c0 = await backendCpu(sql);
   const t0 = performance.now();
   await q(sql);
   const s = (performance.now() - t0) / 1000;
   const c1 = await backendCpu(sql);
-  return { s, cpu: c0 === null || c1 === null ? null : c1 - c0 };
+  return c0 === null || c1 === null
+    ? { s, cpu: null, workersCpu: null }
+    : { s, cpu: c1.own - c0.own, workersCpu: c1.children - c0.children };
 }
 
 /** Median full-refresh and incremental-day seconds over `runs` repetitions (default 3). */
@@ -70,12 +85,17 @@ export async function benchStatistics(
     // bring the statistics up to date first (falls back to a full refresh when none has run; filling empty
     // tables is not what is measured)
     await conn`select ra_internal.refresh_statistics_incremental()`;
-    const full: number[] = [], fullCpu: number[] = [];
+    const full: number[] = [], fullCpu: number[] = [], fullWorkersCpu: number[] = [];
     for (let i = 0; i < (opts.fullRuns ?? runs); i++) {
       const r = await timed(conn, (s) => s`select ra_internal.refresh_statistics()`);
       full.push(r.s);
       if (r.cpu !== null) fullCpu.push(r.cpu);
-      log(`full refresh ${r.s.toFixed(1)} s (backend cpu ${r.cpu?.toFixed(1) ?? "?"} s)`);
+      if (r.workersCpu !== null) fullWorkersCpu.push(r.workersCpu);
+      log(
+        `full refresh ${r.s.toFixed(1)} s (backend cpu ${r.cpu?.toFixed(1) ?? "?"} s, parallel workers ${
+          r.workersCpu?.toFixed(1) ?? "?"
+        } s)`,
+      );
     }
 
     const [{ day }] = await conn`select max(race_date)::text as day from public.ra_races where has_result`;
@@ -118,6 +138,7 @@ export async function benchStatistics(
       incrementalDaySeconds: median(incr),
       runners: n,
       fullCpuSeconds: fullCpu.length ? median(fullCpu) : null,
+      fullWorkersCpuSeconds: fullWorkersCpu.length ? median(fullWorkersCpu) : null,
       incrementalDayCpuSeconds: incrCpu.length ? median(incrCpu) : null,
       incrementalDay: day ?? null,
       incrementalRaces: races,
