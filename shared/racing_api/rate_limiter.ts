@@ -84,6 +84,12 @@ export interface BucketLimiterOptions {
 
 const MAX_RETAKES = 3;
 
+/** When a caller may send, on this process's clock and on the bucket's (epoch ms). */
+interface Slot {
+  local: number;
+  bucket: number;
+}
+
 /** Shared acquire logic: optional stricter endpoint bucket first, then the account bucket. */
 abstract class BucketLimiter implements RateLimiter {
   readonly account: Promise<string>;
@@ -110,10 +116,11 @@ abstract class BucketLimiter implements RateLimiter {
   }
 
   /**
-   * Take a token; returns the moment (epoch ms, this process's clock) the caller may send. `late`: the caller
-   * woke after its previous slot: it may send at once if nobody is queued behind that slot.
+   * Take a token; returns the moment the caller may send, on this process's clock (`local`) and on the
+   * bucket's (`bucket`). `missed`: the caller woke after that slot (bucket clock): it may send at once if
+   * nobody took a slot after it.
    */
-  protected abstract take(key: string, rate: number, burst: number, late: boolean): Promise<number>;
+  protected abstract take(key: string, rate: number, burst: number, missed: number | null): Promise<Slot>;
   /** Give back an unused reservation. */
   protected abstract giveBack(key: string, rate: number, burst: number): Promise<void>;
   protected abstract drain(key: string, seconds: number, rate: number): Promise<void>;
@@ -129,9 +136,11 @@ abstract class BucketLimiter implements RateLimiter {
     // Sequential on purpose: the account token is reserved only once the endpoint wait is over, so the
     // account slot we are given is the moment we really send.
     for (const [key, rate, burst] of buckets) {
+      let missed: number | null = null;
       for (let retake = 0;; retake++) {
         opts.signal?.throwIfAborted();
-        const slot = await this.take(key, rate, burst, retake > 0);
+        const taken = await this.take(key, rate, burst, missed);
+        const slot = taken.local;
         const waitMs = Math.max(0, slot - this.now());
         if (opts.deadline !== undefined && slot > opts.deadline) {
           await this.giveBack(key, rate, burst).catch(() => {}); // hand the unused reservation back
@@ -152,10 +161,10 @@ abstract class BucketLimiter implements RateLimiter {
         } finally {
           this.#sleeping.delete(sleeper);
         }
-        // Woken late (a stalled event loop, a slow answer from the bucket)? Sending now could crowd the
-        // caller holding the next slot, so we re-take: at once if nobody is queued behind the missed slot,
-        // else behind everyone (bounded).
+        // Woken late (a stalled event loop)? Sending now could crowd the caller holding the next slot, so
+        // we re-take: at once if nobody took a slot after the missed one, else behind everyone (bounded).
         if (this.now() - slot <= this.lateToleranceMs || retake >= MAX_RETAKES) break;
+        missed = taken.bucket;
       }
     }
   }
@@ -196,16 +205,20 @@ export class InMemoryRateLimiter extends BucketLimiter {
     super({ account: "memory", ...opts });
   }
 
-  protected take(key: string, rate: number, burst: number, late: boolean): Promise<number> {
+  protected take(key: string, rate: number, burst: number, missed: number | null): Promise<Slot> {
     const now = this.now();
     const b = this.#buckets.get(key) ?? { tokens: burst, updatedMs: now };
+    // The last slot handed out: negative tokens are reservations up to updatedMs + -tokens / rate.
+    const last = b.updatedMs + (Math.max(0, -b.tokens) / rate) * 1000;
     const elapsedS = Math.max(0, now - b.updatedMs) / 1000;
     const tokens = Math.min(burst, b.tokens + elapsedS * rate);
-    // Late and nobody queued behind: send now, next slot a full interval away. Else queue.
-    b.tokens = late && tokens >= 0 ? Math.min(tokens, 0) : tokens - 1;
+    // Late, and nobody took a slot after the missed one: send now, next slot a full interval away.
+    const sendNow = missed !== null && last <= missed + 1;
+    b.tokens = sendNow ? Math.min(tokens, 0) : tokens - 1;
     b.updatedMs = Math.max(b.updatedMs, now);
     this.#buckets.set(key, b);
-    return Promise.resolve(now + (b.tokens >= 0 ? 0 : (-b.tokens / rate) * 1000));
+    const slot = now + (b.tokens >= 0 || sendNow ? 0 : (-b.tokens / rate) * 1000);
+    return Promise.resolve({ local: slot, bucket: slot });
   }
 
   protected giveBack(key: string, rate: number, burst: number): Promise<void> {
@@ -248,7 +261,7 @@ export const NO_RATE_LIMIT: RateLimiter = {
 export type Sql = (strings: TemplateStringsArray, ...values: any[]) => PromiseLike<any>;
 
 /**
- * The shared bucket in Postgres (migrations 20251103000000, 20251111000100): one round trip per token. Call it
+ * The shared bucket in Postgres (migrations 20251103000000, 20251111000300): one round trip per token. Call it
  * with a plain `sql` instance, not inside a long transaction (the bucket row stays locked until that
  * transaction ends). Slots come on the database clock; the offset to this process's clock is estimated from
  * the round trips (the one with the shortest round trip so far: its error is at most half of it).
@@ -257,26 +270,53 @@ export class PostgresRateLimiter extends BucketLimiter {
   readonly #sql: Sql;
   #offsetMs = 0;
   #offsetErrMs = Infinity;
+  #warm: Promise<void> | null = null;
   constructor(sql: Sql, opts: BucketLimiterOptions) {
     super(opts);
     this.#sql = sql;
   }
 
-  protected async take(key: string, rate: number, burst: number, late: boolean): Promise<number> {
-    const t0 = this.now();
-    const [row]: { wait: number; at_ms: number }[] = await this.#sql`
-      select wait, extract(epoch from computed_at)::float8 * 1000 as at_ms
-      from ra_internal.take_api_slot(${key}::text, ${rate}::numeric, ${burst}::numeric, ${late}::boolean)`;
-    const t1 = this.now();
-    const atMs = Number(row.at_ms);
-    // The database computed the slot somewhere between t0 and t1 on our clock.
+  /** One reading of the database clock: the offset estimate improves when this round trip is shorter. */
+  #sample(atMs: number, t0: number, t1: number) {
     if ((t1 - t0) / 2 < this.#offsetErrMs) {
       this.#offsetErrMs = (t1 - t0) / 2;
       this.#offsetMs = atMs - (t0 + t1) / 2;
     }
-    // Never early: the estimate plus its error, and within what the round trip itself allows.
+  }
+
+  /**
+   * Before the first token: open the connection and read the clock on it. The first round trip of a
+   * process includes connecting (tens of ms), so a slot read from it would be known only that roughly,
+   * and a first request sent late by as much crowds the next-but-one.
+   */
+  #warmUp(): Promise<void> {
+    this.#warm ??= (async () => {
+      await this.#sql`select 1`;
+      for (let i = 0; i < 2; i++) {
+        const t0 = this.now();
+        const [r]: { at_ms: number }[] = await this.#sql`
+          select extract(epoch from clock_timestamp())::float8 * 1000 as at_ms`;
+        this.#sample(Number(r.at_ms), t0, this.now());
+      }
+    })().catch(() => {}); // the take itself reports a database that is not there
+    return this.#warm;
+  }
+
+  protected async take(key: string, rate: number, burst: number, missed: number | null): Promise<Slot> {
+    await this.#warmUp();
+    const t0 = this.now();
+    const [row]: { wait: number; at_ms: number }[] = await this.#sql`
+      select wait, extract(epoch from computed_at)::float8 * 1000 as at_ms
+      from ra_internal.take_api_slot(${key}::text, ${rate}::numeric, ${burst}::numeric,
+        ${missed === null ? null : new Date(missed).toISOString()}::timestamptz)`;
+    const t1 = this.now();
+    const atMs = Number(row.at_ms);
+    // The database computed the slot somewhere between t0 and t1 on our clock.
+    this.#sample(atMs, t0, t1);
     const waitMs = Number(row.wait) * 1000;
-    return Math.min(t1, Math.max(t0, atMs - this.#offsetMs + this.#offsetErrMs)) + waitMs;
+    // Never early: the estimate plus its error, and within what the round trip itself allows.
+    const local = Math.min(t1, Math.max(t0, atMs - this.#offsetMs + this.#offsetErrMs)) + waitMs;
+    return { local, bucket: atMs + waitMs };
   }
 
   protected async giveBack(key: string, rate: number, burst: number): Promise<void> {
