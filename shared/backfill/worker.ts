@@ -7,6 +7,7 @@
 // lease was taken over cannot record a day (record_backfill_day raises); terminal API errors halt every
 // worker instead of producing a retry storm.
 import { buildIngestPayload } from "../ingest/payload.ts";
+import type { IngestPayload } from "../ingest/types.ts";
 import { ingestBatch } from "../ingest/ingest.ts";
 import type { RacingApiClient } from "../racing_api/client.ts";
 import { DeadlineExceededError, RacingApiAuthError, RacingApiError } from "../racing_api/errors.ts";
@@ -48,8 +49,11 @@ const MAPPING_QUIET_MS = 300;
 /** Longest the serialisation of a day's payload is expected to hold it (~15-50 ms for 2-4 MB). */
 const SERIALISE_QUIET_MS = 100;
 
-/** Longest a named successor waits for its predecessor to hand the chunk over. */
-const INHERIT_WAIT_MS = 60_000;
+/**
+ * A named successor stops waiting for its chunk this long before half its wall-clock budget is gone (after
+ * that the budget would not let it start a day).
+ */
+const INHERIT_WAIT_RESERVE_MS = 5_000;
 
 /** Days fetched ahead of the one being ingested (each ~0.5-1 MB in memory). */
 export const FETCH_AHEAD = 2;
@@ -84,6 +88,15 @@ type FetchOutcome = { ok: true; day: FetchedDay; wallMs: number } | {
   wallMs: number;
 };
 
+/** A fetched day, mapped as soon as it arrived (mapCpuMs: the process CPU the mapping took). */
+type DayInHand = (FetchOutcome & { ok: false }) | {
+  ok: true;
+  day: FetchedDay;
+  wallMs: number;
+  payload: IngestPayload;
+  mapCpuMs: number;
+};
+
 function isoDay(v: unknown): string {
   return v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
 }
@@ -106,8 +119,9 @@ function isLeaseLost(err: unknown): boolean {
 class DayPipeline {
   readonly days: readonly string[];
   readonly #start: (day: string) => Promise<FetchOutcome>;
+  readonly #prepare: (fetched: FetchOutcome & { ok: true }) => Promise<DayInHand>;
   readonly #budget: InvocationBudget;
-  readonly #fetches: Promise<FetchOutcome>[] = [];
+  readonly #fetches: Promise<DayInHand>[] = [];
   #chain: Promise<unknown> = Promise.resolve();
   #stopped = false;
   /** Days whose fetch has been queued. */
@@ -118,10 +132,12 @@ class DayPipeline {
   constructor(
     days: readonly string[],
     start: (day: string) => Promise<FetchOutcome>,
+    prepare: (fetched: FetchOutcome & { ok: true }) => Promise<DayInHand>,
     budget: InvocationBudget,
   ) {
     this.days = days;
     this.#start = start;
+    this.#prepare = prepare;
     this.#budget = budget;
   }
 
@@ -148,11 +164,15 @@ class DayPipeline {
           this.#stopped = true;
         }
       });
-      this.#fetches[this.launched++] = p;
+      // Each day is mapped as soon as it arrives (while the previous one is being ingested, say), apart
+      // from the chain, which goes on to the next fetch at once.
+      const prepared = p.then((o) => (o.ok ? this.#prepare(o) : o));
+      prepared.catch(() => {}); // a day never asked for must not fail the process; get() still throws
+      this.#fetches[this.launched++] = prepared;
     }
   }
 
-  get(i: number): Promise<FetchOutcome> {
+  get(i: number): Promise<DayInHand> {
     return this.#fetches[i];
   }
 
@@ -184,6 +204,20 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
     budget: budget.summary(),
   };
 
+  // Mapping is a long synchronous section: run it when no request of ours is on its way or due soon (one
+  // held up behind it would reach the API late and crowd its one-second window).
+  const prepare = async (fetched: FetchOutcome & { ok: true }): Promise<DayInHand> => {
+    await client.quiet(MAPPING_QUIET_MS);
+    const cpu0 = budget.cpuUsedMs();
+    const payload = budget.measure(() => buildIngestPayload(fetched.day.responses));
+    return { ...fetched, payload, mapCpuMs: budget.cpuUsedMs() - cpu0 };
+  };
+  // What a day costs, for the budget's estimate: all the CPU since the previous day was done (fetching,
+  // parsing and mapping run ahead, outside the day's own ingest), except for an invocation's first day,
+  // whose share would include the start (claiming, waiting, the first days' mapping): there, its own
+  // mapping and ingest.
+  let cpuAtLastDay: number | null = null;
+  const dayCpuMs = (own: number) => (cpuAtLastDay === null ? own : budget.cpuUsedMs() - cpuAtLastDay);
   const startFetch = (day: string, regions: string[]): Promise<FetchOutcome> => {
     const t0 = Date.now();
     return fetchDay(client, day, { regions, today: deps.today, deadline: budget.deadline })
@@ -207,12 +241,15 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
       ).catch((err) => log("could not let the successor fetch", { error: errorMessage(err) }));
     }
   };
-  // A successor named by its predecessor waits for the chunk as long as that one may still be working on it
-  // (its lease runs), not just claimWaitMs: a chunk handed to a successor that gave up would sit idle until
-  // its lease expired.
+  // A successor named by its predecessor waits for its chunk as long as the predecessor may still be on it
+  // (its lease is renewed after every day), not just claimWaitMs: a chunk handed over to a successor that
+  // gave up would sit idle until its lease expired. Waiting polls the chunk row, less often as time goes
+  // by (its CPU counts against the budget).
   const firstClaimWaitMs = deps.inherit
-    ? Math.max(deps.claimWaitMs ?? 0, Math.min(INHERIT_WAIT_MS, budget.deadline - Date.now() - 10_000))
+    ? Math.max(deps.claimWaitMs ?? 0, budget.limits.wallMs / 2 - budget.elapsedMs() - INHERIT_WAIT_RESERVE_MS)
     : deps.claimWaitMs ?? 0;
+  let pollMs = 25;
+  const pause = () => new Promise((r) => setTimeout(r, pollMs = Math.min(250, pollMs * 1.25)));
   const claim = async (): Promise<ClaimedChunk | undefined> => {
     const waitUntil = Date.now() + (summary.chunks_claimed === 0 ? firstClaimWaitMs : 0);
     while (true) {
@@ -225,7 +262,7 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
         select count(*)::int as n from ra_internal.backfill_chunks
         where status = 'running' and lease_expires_at > now()`;
       if (busy.n === 0) return undefined;
-      await new Promise((r) => setTimeout(r, 25));
+      await pause();
     }
   };
   const undoneDays = async (regions: string, from: string, to: string): Promise<string[]> =>
@@ -254,16 +291,17 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
           from ra_internal.backfill_chunks
           where chunk_id = ${chunkId}::bigint and status <> 'done'`;
         if (!c || c[what] || Date.now() >= waitUntil) return c;
-        await new Promise((r) => setTimeout(r, 25));
+        await pause();
       }
     };
     try {
       const c = await waitFor("fetch");
       if (c?.fetch) {
         const days = await undoneDays(c.regions, deps.inherit.from, isoDay(c.range_end));
-        const pipeline = new DayPipeline(days, (d) => startFetch(d, c.regions.split(",")), budget);
+        const pipeline = new DayPipeline(days, (d) => startFetch(d, c.regions.split(",")), prepare, budget);
         pipeline.fill(0);
         inherited = { chunkId, pipeline };
+        pollMs = 25; // the hand-over itself follows soon after the predecessor's last fetch
         await waitFor("claim");
       }
     } catch (err) {
@@ -272,7 +310,10 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
   }
 
   outer: while (true) {
-    if (!budget.allows(1)) {
+    // Days already fetched for an inherited chunk passed the budget when they were queued; the budget
+    // decides again before the next one.
+    const inHand = inherited !== null && inherited.pipeline.launched > 0;
+    if (!inHand && !budget.allows(1)) {
       summary.stopped_because = "budget";
       summary.more_work = true;
       break;
@@ -306,7 +347,7 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
         log("inherited days do not match the claim; fetching afresh", { chunk_id: chunk.chunk_id });
         await inherited.pipeline.stop();
       }
-      pipeline = new DayPipeline(days, (d) => startFetch(d, regions), budget);
+      pipeline = new DayPipeline(days, (d) => startFetch(d, regions), prepare, budget);
     }
     inherited = null;
     log("claimed chunk", {
@@ -367,10 +408,7 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
         continue;
       }
 
-      // Mapping is a long synchronous section: run it when no request of ours is on its way or due soon
-      // (one held up behind it would reach the API late and crowd its one-second window).
-      await client.quiet(MAPPING_QUIET_MS);
-      const payload = budget.measure(() => buildIngestPayload(fetched.day.responses));
+      const payload = fetched.payload;
       const stats = {
         api_calls: fetched.day.pages,
         // A race (runner) can come from both racecards and results: count each once.
@@ -381,6 +419,7 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
         wall_ms: fetched.wallMs,
         cpu_ms: 0,
       };
+      const ingestStart = Date.now();
       try {
         await sql.begin(async (tx) => {
           // Never wait on a lock (or a slow statement) past the invocation's budget: fail the transaction
@@ -390,7 +429,7 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
             set_config('lock_timeout', ${String(remaining)}, true)`;
           await client.quiet(SERIALISE_QUIET_MS); // the payload is serialised synchronously as well
           await ingestBatch(tx, payload);
-          stats.cpu_ms = Math.round(budget.cpuUsedMs() - cpuBefore);
+          stats.cpu_ms = Math.round(dayCpuMs(fetched.mapCpuMs + budget.cpuUsedMs() - cpuBefore));
           await tx`select ra_internal.record_backfill_day(${
             chunk!.chunk_id
           }::bigint, ${workerId}, ${day}::date,
@@ -408,11 +447,24 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
       summary.days_done++;
       summary.pages += fetched.day.pages;
       summary.runners += stats.runners;
-      budget.recordDay(fetched.wallMs, budget.cpuUsedMs() - cpuBefore);
+      budget.recordDay(fetched.wallMs, dayCpuMs(fetched.mapCpuMs + budget.cpuUsedMs() - cpuBefore));
+      cpuAtLastDay = budget.cpuUsedMs();
+      log("day done", {
+        day,
+        pages: fetched.day.pages,
+        fetch_ms: fetched.wallMs,
+        map_cpu_ms: Math.round(fetched.mapCpuMs),
+        ingest_ms: Date.now() - ingestStart,
+        cpu_ms: Math.round(budget.cpuUsedMs()),
+      });
     }
   }
   summary.budget = budget.summary();
   if (inherited) await (inherited as { pipeline: DayPipeline }).pipeline.stop();
+  // A successor that ends without working on its chunk must not keep it if it was handed over meanwhile.
+  if (deps.inherit && summary.chunks_claimed === 0) {
+    await release(sql, deps.inherit.chunkId, workerId).catch(() => {});
+  }
   // An invocation that could not finish a single day must not hand over (that would loop without end);
   // the minute cron job retries later and the log says why.
   if (
