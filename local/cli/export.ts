@@ -1,6 +1,6 @@
 // deno task export --from 2015-01-01 --to 2025-12-31 [--format csv|parquet|jsonl] --out FILE
 // Streams the leak-free ML feature view public.ra_ml_runner_features (docs/ML.md) to a file with a progress bar,
-// without holding the set in memory: CSV via COPY … TO STDOUT, JSONL and Parquet (@dsnp/parquetjs) via cursor
+// without holding the set in memory: CSV, JSONL and Parquet (@dsnp/parquetjs) from cursor
 // batches. Arguments: local/cli/export/args.ts (--help). Exit codes: 0 done, 2 bad arguments, 1 failure.
 import { ExportArgError, HELP, parseExportArgs } from "./export/args.ts";
 import { ExportError, exportFeatures, renderExportProgress } from "./export/run.ts";

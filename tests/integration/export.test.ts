@@ -128,6 +128,18 @@ Deno.test({
     assert.equal(header[0], "race_id");
     assert.ok(header.includes("jockey_14d_win_percent") && header.includes("label_won"));
     assert.match(rc.stderr, /█+.*100\.0%/, "progress bar shown");
+    // byte for byte what Postgres's own CSV writer gives for the same query (psql \copy, not postgres.js COPY)
+    const q =
+      `select * from public.ra_ml_runner_features where race_date between date '${FROM}' and date '${TO}'` +
+      " order by off_dt, race_id, horse_id";
+    const ps = await new Deno.Command("psql", {
+      args: [DB_URL, "-X", "-q", "-c", `\\copy (${q}) to stdout with (format csv, header true)`],
+      stdout: "piped",
+      stderr: "piped",
+      env: { PGTZ: "UTC" },
+    }).output();
+    assert.equal(ps.code, 0, new TextDecoder().decode(ps.stderr));
+    assert.ok(text === new TextDecoder().decode(ps.stdout), "CSV = Postgres COPY CSV of the same rows");
 
     const pq = `${dir}/season.parquet`;
     const rp = await runExport(["--from", FROM, "--to", TO, "--format", "parquet", "--out", pq, "--quiet"]);

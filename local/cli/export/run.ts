@@ -1,9 +1,7 @@
-// Streaming export of public.ra_ml_runner_features. Memory stays flat whatever the range: CSV is Postgres COPY
-// piped to the file chunk by chunk; JSONL and Parquet read cursor batches (--batch rows) and the Parquet writer
-// holds one row group (--row-group rows) at a time.
+// Streaming export of public.ra_ml_runner_features. Memory stays flat whatever the range: CSV, JSONL and Parquet
+// read cursor batches (--batch rows) written to the file batch by batch, and the Parquet writer holds one row
+// group (--row-group rows) at a time.
 import postgres from "postgres";
-import { Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import parquet from "@dsnp/parquetjs";
 import type { ExportOptions } from "./args.ts";
 import { OID, parquetSchemaDefinition, rowConverter } from "./columns.ts";
@@ -134,24 +132,19 @@ export async function exportFeatures(
     tick(true);
 
     if (opts.format === "csv") {
-      const stream = await sql.unsafe(`copy (${query}) to stdout with (format csv, header true)`).readable();
-      let header = true;
-      const counter = new Transform({
-        transform(chunk: Uint8Array, _enc, cb) {
-          for (let i = 0; i < chunk.length; i++) {
-            if (chunk[i] === 10) {
-              if (header) header = false;
-              else rows++;
-            }
-          }
-          tick();
-          cb(null, chunk);
-        },
-      });
+      // Not COPY … TO STDOUT: postgres.js's COPY readable sometimes never ends (porsager/postgres#917; here it
+      // sat until the connection's max_lifetime, 30–60 min). Raw cursor rows are the same text Postgres's COPY
+      // CSV writes (booleans t/f, ISO dates), quoted here by the same rules.
       const w = dest.file ?? Deno.stdout;
-      await pipeline(stream, counter, async function (source: AsyncIterable<Uint8Array>) {
-        for await (const chunk of source) await writeAll(w, chunk);
-      });
+      const enc = new TextEncoder();
+      await writeAll(w, enc.encode(columns.map((c) => csvField(c.name)).join(",") + "\n"));
+      for await (const batch of sql.unsafe(query).raw().cursor(opts.batch)) {
+        let text = "";
+        for (const r of batch as unknown as (Uint8Array | null)[][]) text += csvLine(r);
+        await writeAll(w, enc.encode(text));
+        rows += batch.length;
+        tick();
+      }
     } else if (opts.format === "jsonl") {
       const convert = rowConverter(columns, "json");
       const enc = new TextEncoder();
@@ -200,6 +193,24 @@ export async function exportFeatures(
       await dest.abort();
     }
   }
+}
+
+const utf8 = new TextDecoder();
+const CSV_QUOTE = /[",\r\n]/;
+/** A value as Postgres's CSV writes it: quoted when it holds a quote, comma or line break, or is empty (so an
+ * empty string differs from NULL, which is written as nothing). */
+export function csvField(v: string): string {
+  return v === "" || CSV_QUOTE.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+/** One CSV line from a raw row (text-format column values, null for NULL). */
+export function csvLine(row: readonly (Uint8Array | null)[]): string {
+  let line = "";
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (i > 0) line += ",";
+    if (v !== null) line += csvField(utf8.decode(v));
+  }
+  return line + "\n";
 }
 
 async function writeAll(w: { write(p: Uint8Array): Promise<number> }, data: Uint8Array) {
