@@ -358,6 +358,8 @@ if (only && args.out.endsWith("BENCHMARKS.md")) {
   log(`--only given: not overwriting ${args.out}`);
 } else {
   Deno.writeTextFileSync(args.out, doc);
+  // formatted as the repository's `deno fmt --check` (part of npm test) expects
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "--quiet", args.out], cwd: REPO_ROOT }).output();
   log(`wrote ${args.out}`);
 }
 console.log(table);
