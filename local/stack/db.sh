@@ -17,6 +17,13 @@ case "${1:-}" in
     bootstrap
     # Scheduled jobs live in the cron schema, which the reset keeps: drop ours so none outlive their SQL.
     "${PSQL[@]}" -c "select cron.unschedule(jobid) from cron.job" >/dev/null 2>&1 || true
+    # The CLI drops what lives in public but cannot drop an extension's members (pg_stat_statements left
+    # there by a profiling session made the reset fail): drop such extensions first, saying so.
+    "${PSQL[@]}" -c "do \$\$ declare e record; begin
+      for e in select extname from pg_extension where extnamespace = 'public'::regnamespace loop
+        raise warning 'db.sh reset: dropping extension % (installed in schema public)', e.extname;
+        execute format('drop extension %I cascade', e.extname);
+      end loop; end \$\$"
     npx supabase db reset --db-url "$CLI_DB_URL" --yes 2>&1 | grep -vE '^(Do you want|Resetting remote)' || { echo "db.sh: supabase db reset failed" >&2; exit 1; }
     bootstrap
     # The reset drops and re-creates the pg_cron extension; pg_cron 1.4's scheduler keeps watching the old
