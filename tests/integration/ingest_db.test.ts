@@ -406,9 +406,13 @@ Deno.test({
       for (
         const t of [...TABLES.map((t) => `public.${t}`), "ra_internal.raw_responses", "ra_internal.rejects"]
       ) {
+        // raw bodies are stored as received and hashed as such: ingest_batch(jsonb) only ever sees jsonb's
+        // canonical text, so its body_hash differs by construction; the bodies must still be equal as values
+        // (to_jsonb of the json body)
+        const skip = t === "ra_internal.raw_responses" ? ", 'body_hash'" : "";
         const r = await tx.unsafe(
           `select count(*)::int as n, md5(coalesce(string_agg(j::text, '|' order by j::text), '')) as h
-           from (select to_jsonb(x) - array['id', 'created_at', 'updated_at'] as j from ${t} x) s`,
+           from (select to_jsonb(x) - array['id', 'created_at', 'updated_at'${skip}] as j from ${t} x) s`,
         );
         out[t] = `${r[0].n}:${r[0].h}`;
       }

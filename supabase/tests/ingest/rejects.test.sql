@@ -23,7 +23,7 @@ select ra_internal.ingest_batch($j${
 }$j$::jsonb);
 select is((select seen_count from ra_internal.rejects where record_key = 'rac_r1/?'), 1, 'a replay does not recount');
 select is((select count(*)::int from ra_internal.raw_responses where params = '{"start_date": "2025-01-01"}'
-           and endpoint = '/v1/results' and body = '{"results": []}'), 1, 'identical raw response stored once');
+           and endpoint = '/v1/results' and body::jsonb = '{"results": []}'), 1, 'identical raw response stored once');
 
 -- newer sighting
 select ra_internal.ingest_batch($j${
