@@ -52,6 +52,8 @@ const HINTS: Record<string, string> = {
   RACING_API_RATE_PER_SECOND:
     "set it to a number of requests per second greater than 0 and at most 100 (the API allows 2), or unset it for the default 2",
   RACING_API_PLAN: 'set it to "pro" or "standard" (your Racing API plan), or unset it for the default "pro"',
+  RACING_API_ENDPOINT_LIMITS:
+    'set it to "spec" (keep each endpoint under its own limit from the API spec) or "off" (only the account rate; for a local simulator), or unset it for the default "spec"',
   SUPABASE_DB_URL:
     "set it to the Postgres connection string, e.g. postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable",
   SUPABASE_URL: "set it to the project URL, e.g. http://127.0.0.1:54321 or https://<ref>.supabase.co",
@@ -101,6 +103,11 @@ export interface RacingApiConfig {
   /** Requests per second for the whole account (shared by every worker). */
   readonly ratePerSecond: number;
   readonly plan: RacingApiPlan;
+  /**
+   * "spec": also keep each endpoint under its own limit from the vendor's OpenAPI (1-5 requests/s); "off":
+   * only the account rate applies (a local simulator, a load rehearsal).
+   */
+  readonly endpointLimits: "spec" | "off";
 }
 
 export const DEFAULT_RACING_API_URL = "https://api.theracingapi.com";
@@ -127,6 +134,10 @@ const racingApiSchema = z.object({
     (v) => (typeof v === "string" ? blankToUndefined(v.trim().toLowerCase()) : v),
     z.enum(["pro", "standard"]).default("pro"),
   ),
+  RACING_API_ENDPOINT_LIMITS: z.preprocess(
+    (v) => (typeof v === "string" ? blankToUndefined(v.trim().toLowerCase()) : v),
+    z.enum(["spec", "off"]).default("spec"),
+  ),
 });
 
 /** Racing API settings. Throws ConfigError (naming the variables) when credentials are absent or a value is bad. */
@@ -139,6 +150,7 @@ export function loadRacingApiConfig(env: Env = Deno.env.toObject()): RacingApiCo
     regions: Object.freeze([...e.RACING_API_REGIONS]),
     ratePerSecond: e.RACING_API_RATE_PER_SECOND,
     plan: e.RACING_API_PLAN,
+    endpointLimits: e.RACING_API_ENDPOINT_LIMITS,
   });
 }
 

@@ -847,6 +847,8 @@ export function createRacingApiClient(opts: CreateRacingApiClientOptions): Racin
       account: accountKey(opts.config?.username?.reveal?.() ?? ""),
       ratePerSecond: opts.config?.ratePerSecond,
       burst,
+      // "off": no per-endpoint buckets, only the account's (ENDPOINT_RATE_LIMITS otherwise)
+      ...(opts.config?.endpointLimits === "off" ? { endpointLimits: {} } : {}),
     }),
     recorder: recorder ?? new PostgresCallRecorder(sql),
   });

@@ -124,6 +124,7 @@ const STUB_PASS = "stub_pass_two_clients";
 function strictUpstream(rate: number) {
   const accepted: number[] = [];
   const statuses: number[] = [];
+  const times: number[] = []; // when each request was accepted
   const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, (req) => {
     const now = performance.now();
     while (accepted.length && accepted[0] <= now - 1000) accepted.shift();
@@ -136,6 +137,7 @@ function strictUpstream(rate: number) {
       return Response.json({ detail: "Too Many Requests" }, { status: 429, headers: { "retry-after": "1" } });
     }
     accepted.push(now);
+    times.push(now);
     statuses.push(200);
     const url = new URL(req.url);
     const date = url.searchParams.get("start_date") ?? "";
@@ -146,7 +148,7 @@ function strictUpstream(rate: number) {
     for (let i = skip; i < Math.min(total, skip + limit); i++) results.push({ race_id: `rac_${date}_${i}` });
     return Response.json({ results, total, limit, skip, query: [...url.searchParams] });
   });
-  return { url: `http://127.0.0.1:${server.addr.port}`, statuses, close: () => server.shutdown() };
+  return { url: `http://127.0.0.1:${server.addr.port}`, statuses, times, close: () => server.shutdown() };
 }
 
 /** A proxy that answers 429 (Retry-After: 1) to everything for `stormMs`, then forwards to `target`. */
@@ -309,6 +311,41 @@ Deno.test({
       await proxy.close();
       await up.close();
     }
+  },
+});
+
+Deno.test({
+  name:
+    "per-endpoint limits: /v1/results stays under the spec's 5 req/s; RACING_API_ENDPOINT_LIMITS=off lifts it",
+  ignore: dbSkip !== null,
+  fn: async () => {
+    // the account rate is out of the way (100/s): only the endpoint bucket can space the requests
+    const run = async (endpointLimits: string) => {
+      await resetBucket(STUB_USER);
+      const up = strictUpstream(100);
+      try {
+        const env = {
+          ...stubEnv(up.url),
+          RACING_API_RATE_PER_SECOND: "100",
+          RACING_API_ENDPOINT_LIMITS: endpointLimits,
+        };
+        const { value } = await withTwoClients(env, (clients) => fetchDates(clients, 30_000));
+        assert.equal(value.length, DATES.length);
+        const gaps = up.times.slice(1).map((t, i) => t - up.times[i]);
+        return { span: up.times.at(-1)! - up.times[0], minGap: Math.min(...gaps), n: up.times.length };
+      } finally {
+        await up.close();
+      }
+    };
+    const spec = await run("spec");
+    const off = await run("off");
+    assert.equal(spec.n, 5, "the four dates take five pages");
+    // 1/5 s plus the limiter's 30 ms margin between any two results requests, whichever client sends them
+    assert.ok(spec.minGap >= 195, `spec: requests ${Math.round(spec.minGap)} ms apart`);
+    assert.ok(
+      off.span < spec.span / 2,
+      `off: ${Math.round(off.span)} ms for what took ${Math.round(spec.span)} ms`,
+    );
   },
 });
 

@@ -17,6 +17,7 @@ Deno.test("racing API config: defaults", () => {
   assert.deepEqual(c.regions, ["gb", "ire"]);
   assert.equal(c.ratePerSecond, 2);
   assert.equal(c.plan, "pro");
+  assert.equal(c.endpointLimits, "spec");
   assert.equal(c.username.reveal(), USER);
   assert.equal(c.password.reveal(), PASS);
 });
@@ -29,11 +30,13 @@ Deno.test("racing API config: overrides are normalised", () => {
     RACING_API_REGIONS: " GB , ire,fr ",
     RACING_API_RATE_PER_SECOND: "1.5",
     RACING_API_PLAN: "Standard",
+    RACING_API_ENDPOINT_LIMITS: " OFF ",
   });
   assert.equal(c.url, "http://127.0.0.1:8080");
   assert.deepEqual(c.regions, ["gb", "ire", "fr"]);
   assert.equal(c.ratePerSecond, 1.5);
   assert.equal(c.plan, "standard");
+  assert.equal(c.endpointLimits, "off");
 });
 
 Deno.test("racing API config: missing credentials name both variables and what to do", () => {
@@ -55,6 +58,7 @@ Deno.test("racing API config: bad values are named, never echoed", () => {
     RACING_API_RATE_PER_SECOND: "fast",
     RACING_API_PLAN: "gold",
     RACING_API_REGIONS: "g b",
+    RACING_API_ENDPOINT_LIMITS: "none",
   };
   try {
     loadRacingApiConfig(env);
@@ -62,7 +66,13 @@ Deno.test("racing API config: bad values are named, never echoed", () => {
   } catch (e) {
     assert.ok(e instanceof ConfigError);
     for (
-      const v of ["RACING_API_URL", "RACING_API_RATE_PER_SECOND", "RACING_API_PLAN", "RACING_API_REGIONS"]
+      const v of [
+        "RACING_API_URL",
+        "RACING_API_RATE_PER_SECOND",
+        "RACING_API_PLAN",
+        "RACING_API_REGIONS",
+        "RACING_API_ENDPOINT_LIMITS",
+      ]
     ) {
       assert.match(e.message, new RegExp(`${v} is invalid`));
     }
