@@ -29,6 +29,7 @@ export class InvocationBudget {
   #sectionCpuMs = 0;
   #dayWallMs: number | null = null;
   #dayCpuMs: number | null = null;
+  #daysRecorded = 0;
 
   constructor(limits: Partial<BudgetLimits> = {}, startedAt = Date.now()) {
     this.limits = { ...DEFAULT_BUDGET, ...limits };
@@ -61,15 +62,23 @@ export class InvocationBudget {
     }
   }
 
-  /** Feed the cost of a finished day (moving average) so the next decision is informed. */
+  /**
+   * Feed the cost of a finished day so the next decision is informed: wall time as a moving average; CPU as
+   * the dearest warm day so far. An invocation's first day runs on a cold runtime (modules initialising, code
+   * not yet optimised, the first connection) and costs 2-4× a warm one, so it stands for a day only until a
+   * second has been measured: kept in a moving average it made every invocation stop after three days and
+   * pay the start again. The maximum, not an average, because the days in hand are all budgeted at this cost
+   * and a cheap Sunday must not let three dear Saturdays in.
+   */
   recordDay(wallMs: number, cpuMs: number) {
+    this.#daysRecorded++;
     this.#dayWallMs = this.#dayWallMs === null ? wallMs : 0.7 * this.#dayWallMs + 0.3 * wallMs;
-    this.#dayCpuMs = this.#dayCpuMs === null ? cpuMs : 0.7 * this.#dayCpuMs + 0.3 * cpuMs;
+    this.#dayCpuMs = this.#daysRecorded <= 2 ? cpuMs : Math.max(this.#dayCpuMs ?? 0, cpuMs);
   }
 
   /**
-   * Room for `days` more days? Each is assumed to cost 1.25× the moving average seen so far (before any day
-   * has finished: 5 s wall, 150 ms CPU). The budget itself stays under the hosted limit by a margin worth
+   * Room for `days` more days? Each is assumed to cost 1.25× what recordDay() makes of the days so far
+   * (before any day has finished: 5 s wall, 150 ms CPU). The budget itself stays under the hosted limit by a margin worth
    * several days, so one unusually slow day still ends inside the limit.
    */
   allows(days = 1): boolean {
