@@ -6,10 +6,11 @@
 -- the hk index. Loaded in race order, the rows of any hk range lay on nearly every page of the base, so every
 -- batch read nearly the whole table and sorted its rows from scratch. On a 1/16 hk range at decade scale (87k
 -- rows): 32k of the base's 35k pages, 290 ms to read, 2.1 s in all; in hk order 2k contiguous pages, 90 ms,
--- and the first window sort becomes an incremental sort within each horse: 1.8 s. Full refresh at 1,371,008
--- runners: 37.9 s → ~34 s (noisy 2-core machine). Rows added later (incremental refreshes, changed rows of a full
--- one) are appended, so the order decays slowly (a season adds ~10 %); `cluster ra_internal.statistics_base using
--- statistics_base_hk_idx` restores it (~25 s; it blocks readers of the base only, not of the public tables).
+-- and the first window sort becomes an incremental sort within each horse: 1.8 s. The whole full refresh at
+-- 1,371,008 runners stays within this machine's noise (33.6-38.9 s after, 37.3-40.5 s before). Rows added later
+-- (incremental refreshes, changed rows of a full one) are appended, so the order decays slowly (a season adds
+-- ~10 %); `cluster ra_internal.statistics_base using statistics_base_hk_idx` restores it (~25 s; it blocks
+-- readers of the base only, not of the public tables).
 
 create or replace function ra_internal.refresh_statistics(
   p_min_runs_combination integer default null,
