@@ -232,6 +232,10 @@ if (want("rehearsal")) {
     `3. rehearsal: backfill ${from} → ${to} with the simulator's rate limit off (${REHEARSAL_WORKERS} workers)`,
   );
   const { wallS, calls, stack } = await timedBackfill(from, to, { rate: null, workers: REHEARSAL_WORKERS });
+  // Invocations, and those the gateway killed at a hosted limit (a killed worker's chunk stays leased, idle,
+  // until its lease expires; its day in flight is redone).
+  const invocations = stack.logs.filter((l) => l.includes('"msg":"invocation finished"')).length;
+  const killed = stack.logs.filter((l) => / killed: /.test(l));
   await stack.close();
   const floorS = calls / 2;
   const projectedS = floorS * (pacingRatio ?? 1);
@@ -268,6 +272,12 @@ if (want("rehearsal")) {
     met: projectedS / floorS <= 1.1,
   });
   figures.push({
+    name: "Rehearsal: function invocations killed at a hosted limit (CPU, wall clock, memory)",
+    value: `${killed.length} of ${invocations}`,
+    target: "0",
+    met: killed.length === 0,
+  });
+  figures.push({
     name: "Rehearsal processing time with the rate limit off (must stay under the floor)",
     value: `${round(wallS / 60, 1)} min for ${calls} calls`,
     target: `< floor (${round(floorS / 60, 1)} min)`,
@@ -282,7 +292,10 @@ if (want("rehearsal")) {
       } min; API calls the real API would need: ${calls} ` +
       `(floor at 2 req/s: ${round(floorS / 3600, 2)} h; projected with the measured pacing ratio ` +
       `${round(pacingRatio ?? 1)}: ${round(projectedS / 3600, 2)} h). Races with results ${got.races} of ` +
-      `${expectedRaces} simulated before today; result rows ${got.results} of ${expectedRunners}. Database size ${size.s}.\n\n` +
+      `${expectedRaces} simulated before today; result rows ${got.results} of ${expectedRunners}. Database size ${size.s}. ` +
+      `Function invocations ${invocations}, killed at a hosted limit ${killed.length}${
+        killed.length ? ` (${killed.slice(0, 3).map((l) => l.replace(/^.*killed: /, "")).join("; ")})` : ""
+      }.\n\n` +
       `| table | rows |\n|---|---|\n${exact.join("\n")}\n`,
   );
   sectionTimes.push(["3. rehearsal", (performance.now() - sectionStart) / 1000]);

@@ -80,7 +80,8 @@ export function createGateway(opts: GatewayOptions): (req: Request) => Promise<R
         "run",
         "-A",
         "--no-check",
-        `--v8-flags=--max-old-space-size=${limits.memoryMb}`,
+        // FUNCTION_V8_FLAGS_EXTRA (e.g. ",--prof,--logfile=/tmp/v8/%p.log") profiles the functions.
+        `--v8-flags=--max-old-space-size=${limits.memoryMb}${Deno.env.get("FUNCTION_V8_FLAGS_EXTRA") ?? ""}`,
         host,
         `${FUNCTIONS_DIR}/${name}/index.ts`,
       ],
@@ -144,7 +145,11 @@ export function createGateway(opts: GatewayOptions): (req: Request) => Promise<R
       const cpu = cpuMsOf(child.pid);
       if (cpu === null || cpuBaseline === null) return;
       if (cpu - cpuBaseline > limits.cpuMs) {
-        kill(`CPU time limit of ${limits.cpuMs} ms exceeded (hosted: CPU time exceeded)`);
+        kill(
+          `CPU time limit of ${limits.cpuMs} ms exceeded (hosted: CPU time exceeded; ${
+            cpu - cpuBaseline
+          } ms)`,
+        );
       }
     }, 100);
     status.finally(() => clearInterval(watchdog));

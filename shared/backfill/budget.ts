@@ -12,6 +12,22 @@ export interface BudgetLimits {
 
 export const DEFAULT_BUDGET: BudgetLimits = { wallMs: 110_000, cpuMs: 1_500 };
 
+/**
+ * A day's CPU before anything is known about the days being fetched: between a results-only day (~150 ms)
+ * and a racecards-pro day mapped on a cold runtime (~400-900 ms here). The worker replaces it with a typical
+ * recent day of the backfill; days queued on a low guess are caught by allowsFinishing().
+ */
+export const DEFAULT_PRIOR_DAY_CPU_MS = 300;
+
+/**
+ * The last check before a day already fetched and mapped is ingested: what is left of a day then (serialising
+ * the payload, sending it, the transaction; ~50-150 ms of CPU here) must end inside the budget (1.5 s) plus
+ * FINISHING_ALLOWANCE_MS, which stays inside the hosted 2 s with room for the start before the budget's clock
+ * and the hand-over after the last day.
+ */
+export const INGEST_RESERVE_MS = 200;
+export const FINISHING_ALLOWANCE_MS = 250;
+
 /** Process CPU time in ms (user + system), or null where the runtime does not expose it. */
 export function processCpuMs(): number | null {
   try {
@@ -30,6 +46,8 @@ export class InvocationBudget {
   #dayWallMs: number | null = null;
   #dayCpuMs: number | null = null;
   #daysRecorded = 0;
+  /** What a day is assumed to cost before this invocation has measured one (see usePriorDayCpuMs). */
+  #priorDayCpuMs = DEFAULT_PRIOR_DAY_CPU_MS;
 
   constructor(limits: Partial<BudgetLimits> = {}, startedAt = Date.now()) {
     this.limits = { ...DEFAULT_BUDGET, ...limits };
@@ -63,6 +81,15 @@ export class InvocationBudget {
   }
 
   /**
+   * What a day is assumed to cost until this invocation has measured one of its own, e.g. the recent days of
+   * the same backfill (their recorded CPU, which includes each invocation's cold first day). Ignored unless
+   * positive and finite.
+   */
+  usePriorDayCpuMs(ms: number | null | undefined) {
+    if (typeof ms === "number" && Number.isFinite(ms) && ms > 0) this.#priorDayCpuMs = ms;
+  }
+
+  /**
    * Feed the cost of a finished day so the next decision is informed: wall time as a moving average; CPU as
    * the dearest warm day so far. An invocation's first day runs on a cold runtime (modules initialising, code
    * not yet optimised, the first connection) and costs 2-4× a warm one, so it stands for a day only until a
@@ -78,7 +105,7 @@ export class InvocationBudget {
 
   /**
    * Room for `days` more days? Each is assumed to cost 1.25× what recordDay() makes of the days so far
-   * (before any day has finished: 5 s wall, 150 ms CPU). The budget itself stays under the hosted limit by a margin worth
+   * (before any day has finished: 5 s wall and the prior day CPU). The budget itself stays under the hosted limit by a margin worth
    * several days, so one unusually slow day still ends inside the limit.
    */
   allows(days = 1): boolean {
@@ -87,9 +114,14 @@ export class InvocationBudget {
       return this.elapsedMs() < this.limits.wallMs / 2 && this.cpuUsedMs() < this.limits.cpuMs / 2;
     }
     const wallPerDay = 1.25 * (this.#dayWallMs ?? Math.min(5_000, this.limits.wallMs / 4));
-    const cpuPerDay = 1.25 * (this.#dayCpuMs ?? Math.min(150, this.limits.cpuMs / 4));
+    const cpuPerDay = 1.25 * (this.#dayCpuMs ?? this.#priorDayCpuMs);
     return this.elapsedMs() + days * wallPerDay <= this.limits.wallMs &&
       this.cpuUsedMs() + days * cpuPerDay <= this.limits.cpuMs;
+  }
+
+  /** May a day already fetched and mapped still be ingested (see INGEST_RESERVE_MS)? */
+  allowsFinishing(): boolean {
+    return this.cpuUsedMs() + INGEST_RESERVE_MS <= this.limits.cpuMs + FINISHING_ALLOWANCE_MS;
   }
 
   summary() {

@@ -166,7 +166,14 @@ class DayPipeline {
       });
       // Each day is mapped as soon as it arrives (while the previous one is being ingested, say), apart
       // from the chain, which goes on to the next fetch at once.
-      const prepared = p.then((o) => (o.ok ? this.#prepare(o) : o));
+      // A day that arrives after the pipeline was stopped will not be ingested: do not spend CPU mapping it.
+      const prepared = p.then((o): DayInHand | Promise<DayInHand> =>
+        o.ok && this.#stopped
+          ? { ok: false, error: new Error(`${day} arrived after this invocation stopped`), wallMs: o.wallMs }
+          : o.ok
+          ? this.#prepare(o)
+          : o
+      );
       prepared.catch(() => {}); // a day never asked for must not fail the process; get() still throws
       this.#fetches[this.launched++] = prepared;
     }
@@ -204,6 +211,18 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
     budget: budget.summary(),
   };
 
+  // What a day costs before this invocation has measured one: a typical recent day of this backfill (their
+  // recorded CPU includes each invocation's cold first day), else the budget's default.
+  try {
+    const [prior] = await sql<{ ms: number | null }[]>`
+      select percentile_cont(0.5) within group (order by cpu_ms) as ms
+      from (select cpu_ms from ra_internal.backfill_days where status = 'done' and cpu_ms is not null
+            order by finished_at desc limit 30) d`;
+    budget.usePriorDayCpuMs(prior?.ms);
+  } catch (err) {
+    log("could not read the recent days' cost; using the default", { error: errorMessage(err) });
+  }
+
   // Mapping is a long synchronous section: run it when no request of ours is on its way or due soon (one
   // held up behind it would reach the API late and crowd its one-second window).
   const prepare = async (fetched: FetchOutcome & { ok: true }): Promise<DayInHand> => {
@@ -216,8 +235,13 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
   // parsing and mapping run ahead, outside the day's own ingest), except for an invocation's first day,
   // whose share would include the start (claiming, waiting, the first days' mapping): there, its own
   // mapping and ingest.
+  // A day's own CPU (its mapping and ingest) counts even when it was spent before the previous day was done:
+  // a day mapped while another was ingested would otherwise look nearly free, and after a chunk's last day
+  // the next chunk's first days were queued at that price (then cost ~1.7 s: killed at the 2 s limit).
   let cpuAtLastDay: number | null = null;
-  const dayCpuMs = (own: number) => (cpuAtLastDay === null ? own : budget.cpuUsedMs() - cpuAtLastDay);
+  const dayCpuMs = (own: number) =>
+    cpuAtLastDay === null ? own : Math.max(own, budget.cpuUsedMs() - cpuAtLastDay);
+
   const startFetch = (day: string, regions: string[]): Promise<FetchOutcome> => {
     const t0 = Date.now();
     return fetchDay(client, day, { regions, today: deps.today, deadline: budget.deadline })
@@ -249,7 +273,7 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
     ? Math.max(deps.claimWaitMs ?? 0, budget.limits.wallMs / 2 - budget.elapsedMs() - INHERIT_WAIT_RESERVE_MS)
     : deps.claimWaitMs ?? 0;
   let pollMs = 25;
-  const pause = () => new Promise((r) => setTimeout(r, pollMs = Math.min(250, pollMs * 1.25)));
+  const pause = () => new Promise((r) => setTimeout(r, pollMs = Math.min(1_000, pollMs * 1.25)));
   const claim = async (): Promise<ClaimedChunk | undefined> => {
     const waitUntil = Date.now() + (summary.chunks_claimed === 0 ? firstClaimWaitMs : 0);
     while (true) {
@@ -419,6 +443,20 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
         wall_ms: fetched.wallMs,
         cpu_ms: 0,
       };
+      // Days in hand were queued on an estimate; if they cost more, ingesting one more could pass the hosted
+      // CPU limit and get the worker killed mid-day (its chunk then sits leased, idle, for a minute). Stop
+      // before that day instead: the successor fetches it again. Never on an invocation's first day.
+      if (summary.days_done > 0 && !budget.allowsFinishing()) {
+        log("CPU budget spent on the days in hand; leaving this day to the successor", {
+          day,
+          budget: budget.summary(),
+        });
+        summary.stopped_because = "budget";
+        summary.more_work = true;
+        await pipeline.stop();
+        await finish(chunk.chunk_id);
+        break outer;
+      }
       const ingestStart = Date.now();
       try {
         await sql.begin(async (tx) => {

@@ -26,3 +26,26 @@ Deno.test("budget: a cheap day does not make room for dearer ones (the dearest w
   assert.equal(b.allows(2), true);
   assert.equal(b.allows(3), false);
 });
+
+Deno.test("budget: before a day is measured, days are budgeted at the prior (default or from recent days)", () => {
+  const b = new InvocationBudget({ wallMs: 3_600_000, cpuMs: 1_500 });
+  // Default prior 300 ms: 3 × 375 fits, 4 (1,500 plus the few ms used) do not.
+  assert.equal(b.allows(3), true);
+  assert.equal(b.allows(4), false);
+  b.usePriorDayCpuMs(550); // recent days were dear racecards days: 2 × 687 fits, 3 do not
+  assert.equal(b.allows(2), true);
+  assert.equal(b.allows(3), false);
+  b.usePriorDayCpuMs(null); // nothing recorded yet: the prior stays
+  b.usePriorDayCpuMs(Number.NaN);
+  assert.equal(b.allows(2), true);
+  assert.equal(b.allows(3), false);
+  b.recordDay(10, 200); // a measured day replaces the prior
+  assert.equal(b.allows(5), true);
+  assert.equal(b.allows(6), false);
+});
+
+Deno.test("budget: a day in hand is ingested only while the budget plus the finishing allowance holds", () => {
+  // cpuMs 0: the allowance (250 ms) less the ingest reserve (200 ms) is left, less the few ms used so far.
+  assert.equal(new InvocationBudget({ wallMs: 3_600_000, cpuMs: 0 }).allowsFinishing(), true);
+  assert.equal(new InvocationBudget({ wallMs: 3_600_000, cpuMs: -100 }).allowsFinishing(), false);
+});
