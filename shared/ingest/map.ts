@@ -12,6 +12,7 @@ import {
   ResultRaceSchema,
   ResultRunnerSchema,
   ResultsPageSchema,
+  safeParseRecord,
   zodReason,
 } from "../racing_api/schemas.ts";
 import type { RacecardProRace, RacecardProRunner, ResultRace, ResultRunner } from "../racing_api/schemas.ts";
@@ -324,7 +325,7 @@ export function mapResultsPage(body: unknown, ctx: MapContext, b: Batch = emptyB
 
 /** Map one race object of /v1/results (also the body of /v1/results/{race_id}). */
 export function mapResultRace(raw: unknown, ctx: MapContext, b: Batch = emptyBatch()): Batch {
-  const p = ResultRaceSchema.safeParse(raw);
+  const p = safeParseRecord(ResultRaceSchema, raw);
   if (!p.success) {
     reject(b, ctx, "results.race", keyOf(raw, "race_id"), raw, zodReason(p.error));
     return b;
@@ -381,7 +382,7 @@ export function mapResultRace(raw: unknown, ctx: MapContext, b: Batch = emptyBat
   });
   let listed = 0;
   for (const rr of r.runners) {
-    const q = ResultRunnerSchema.safeParse(rr);
+    const q = safeParseRecord(ResultRunnerSchema, rr);
     if (!q.success) {
       reject(
         b,
@@ -501,7 +502,7 @@ export function mapRacecardsProPage(body: unknown, ctx: MapContext, b: Batch = e
 
 /** Map one racecard-pro race (an item of the page, or the body of /v1/racecards/{race_id}/pro). */
 export function mapRacecardProRace(raw: unknown, ctx: MapContext, b: Batch = emptyBatch()): Batch {
-  const p = RacecardProRaceSchema.safeParse(raw);
+  const p = safeParseRecord(RacecardProRaceSchema, raw);
   if (!p.success) {
     reject(b, ctx, "racecards_pro.race", keyOf(raw, "race_id"), raw, zodReason(p.error));
     return b;
@@ -563,7 +564,7 @@ export function mapRacecardProRace(raw: unknown, ctx: MapContext, b: Batch = emp
   });
   let listed = 0, nonRunners = 0;
   for (const rr of r.runners) {
-    const q = RacecardProRunnerSchema.safeParse(rr);
+    const q = safeParseRecord(RacecardProRunnerSchema, rr);
     if (!q.success) {
       reject(
         b,
