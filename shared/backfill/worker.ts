@@ -232,12 +232,11 @@ export async function runBackfillInvocation(deps: WorkerDeps): Promise<Invocatio
     return { ...fetched, payload, mapCpuMs: budget.cpuUsedMs() - cpu0 };
   };
   // What a day costs, for the budget's estimate: all the CPU since the previous day was done (fetching,
-  // parsing and mapping run ahead, outside the day's own ingest), except for an invocation's first day,
-  // whose share would include the start (claiming, waiting, the first days' mapping): there, its own
-  // mapping and ingest.
-  // A day's own CPU (its mapping and ingest) counts even when it was spent before the previous day was done:
-  // a day mapped while another was ingested would otherwise look nearly free, and after a chunk's last day
-  // the next chunk's first days were queued at that price (then cost ~1.7 s: killed at the 2 s limit).
+  // parsing and mapping run ahead, outside the day's own ingest), but never less than the day's own mapping
+  // and ingest: a day mapped while another was ingested would otherwise look nearly free (after a chunk's
+  // last day, the next chunk's first days were queued at that price, cost ~1.7 s and got the worker killed
+  // at the 2 s limit). An invocation's first day counts only its own: its share of the CPU since the start
+  // would include claiming, waiting and the first days' mapping.
   let cpuAtLastDay: number | null = null;
   const dayCpuMs = (own: number) =>
     cpuAtLastDay === null ? own : Math.max(own, budget.cpuUsedMs() - cpuAtLastDay);
