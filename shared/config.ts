@@ -56,6 +56,8 @@ const HINTS: Record<string, string> = {
     'set it to "spec" (keep each endpoint under its own limit from the API spec) or "off" (only the account rate; for a local simulator), or unset it for the default "spec"',
   SUPABASE_DB_URL:
     "set it to the Postgres connection string, e.g. postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable",
+  RACING_DB_POOLER_URL:
+    "set it to the transaction pooler's connection string (Dashboard → Connect → Transaction pooler, port 6543), or unset it to use SUPABASE_DB_URL",
   SUPABASE_URL: "set it to the project URL, e.g. http://127.0.0.1:54321 or https://<ref>.supabase.co",
   SUPABASE_SERVICE_ROLE_KEY: "set it to the project's service_role key (Dashboard → Settings → API)",
   SUPABASE_ANON_KEY: "set it to the project's anon key (Dashboard → Settings → API)",
@@ -158,19 +160,31 @@ export function loadRacingApiConfig(env: Env = Deno.env.toObject()): RacingApiCo
 // Database
 
 export interface DatabaseConfig {
-  /** Full connection string (it embeds a password, hence Secret). */
+  /**
+   * Full connection string the functions use (it embeds a password, hence Secret): the transaction pooler
+   * (RACING_DB_POOLER_URL) when set, else the platform's SUPABASE_DB_URL.
+   */
   readonly dbUrl: Secret;
+  /** Whether dbUrl is the transaction pooler. */
+  readonly pooled: boolean;
 }
 
+const postgresUrl = /^postgres(ql)?:\/\//;
 const databaseSchema = z.object({
-  SUPABASE_DB_URL: required("SUPABASE_DB_URL").refine((s) => /^postgres(ql)?:\/\//.test(s), {
+  SUPABASE_DB_URL: required("SUPABASE_DB_URL").refine((s) => postgresUrl.test(s), {
     error: "SUPABASE_DB_URL must be a postgres:// URL",
+  }),
+  // Supabase recommends its transaction pooler (Supavisor, port 6543) for Edge Functions: each invocation is
+  // a short-lived client, and a pooled server connection keeps its caches and cached plans between them.
+  RACING_DB_POOLER_URL: optionalString().refine((s) => s === undefined || postgresUrl.test(s), {
+    error: "RACING_DB_POOLER_URL must be a postgres:// URL",
   }),
 });
 
 export function loadDatabaseConfig(env: Env = Deno.env.toObject()): DatabaseConfig {
   const e = parseEnv(databaseSchema, env, "Database configuration");
-  return Object.freeze({ dbUrl: new Secret(e.SUPABASE_DB_URL) });
+  const pooled = e.RACING_DB_POOLER_URL !== undefined;
+  return Object.freeze({ dbUrl: new Secret(e.RACING_DB_POOLER_URL ?? e.SUPABASE_DB_URL), pooled });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-// One database connection setup for every function and tool: the direct connection (SUPABASE_DB_URL),
-// few connections per worker, no prepared statements (safe behind Supavisor's transaction mode).
+// One database connection setup for every function and tool: the transaction pooler (RACING_DB_POOLER_URL) or
+// the direct connection (SUPABASE_DB_URL), few connections per worker, no prepared statements and nothing
+// kept in the session between transactions (safe behind a pooler in transaction mode).
 import postgres from "postgres";
 
 export type Sql = postgres.Sql;

@@ -5,10 +5,13 @@ import { fileURLToPath } from "node:url";
 export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 export const API_PORT = 54321;
 export const DB_PORT = 54322;
+/** PgBouncer in transaction mode, the local stand-in for Supavisor's transaction pooler (the CLI's port). */
+export const POOLER_PORT = 54329;
 export const SIMULATOR_PORT = 54330;
 export const API_URL = `http://127.0.0.1:${API_PORT}`;
 export const FUNCTIONS_URL = `${API_URL}/functions/v1`;
 export const DB_URL = `postgresql://postgres:postgres@127.0.0.1:${DB_PORT}/postgres`;
+export const POOLER_URL = `postgresql://postgres:postgres@127.0.0.1:${POOLER_PORT}/postgres`;
 export const SIMULATOR_URL = `http://127.0.0.1:${SIMULATOR_PORT}`;
 export const STATE_DIR = `${REPO_ROOT}/.local`;
 export const LOG_DIR = `${STATE_DIR}/logs`;

@@ -13,6 +13,7 @@ import {
   DB_URL,
   EDGE_LIMITS,
   JWT_SECRET,
+  POOLER_URL,
   REPO_ROOT,
   SERVICE_ROLE_KEY,
 } from "./constants.ts";
@@ -44,6 +45,8 @@ export function functionEnv(extra: Record<string, string> = {}, apiUrl = API_URL
   return {
     ...base,
     DENO_NO_UPDATE_CHECK: "1",
+    // As Supabase recommends for Edge Functions: the transaction pooler (local: PgBouncer, see setup.sh).
+    RACING_DB_POOLER_URL: POOLER_URL,
     ...secrets,
     ...extra,
     // What the platform injects; secrets files cannot override these (hosted forbids SUPABASE_* secrets).

@@ -122,6 +122,21 @@ Deno.test("config: secrets are redacted in String, JSON and inspect", () => {
 Deno.test("database and Supabase config: required variables", () => {
   assert.throws(() => loadDatabaseConfig({}), /SUPABASE_DB_URL is missing/);
   assert.throws(() => loadDatabaseConfig({ SUPABASE_DB_URL: "mysql://x" }), /SUPABASE_DB_URL is invalid/);
+  // The transaction pooler wins when set; blank means unset; a wrong one is named, its value never echoed.
+  const direct = "postgresql://postgres:pw@db.example.supabase.co:5432/postgres";
+  const pooler = "postgresql://postgres.ref:pw@aws-0-eu-west-2.pooler.supabase.com:6543/postgres";
+  const viaPooler = loadDatabaseConfig({ SUPABASE_DB_URL: direct, RACING_DB_POOLER_URL: pooler });
+  assert.equal(viaPooler.dbUrl.reveal(), pooler);
+  assert.equal(viaPooler.pooled, true);
+  const blank = loadDatabaseConfig({ SUPABASE_DB_URL: direct, RACING_DB_POOLER_URL: " " });
+  assert.equal(blank.dbUrl.reveal(), direct);
+  assert.equal(blank.pooled, false);
+  assert.throws(
+    () => loadDatabaseConfig({ SUPABASE_DB_URL: direct, RACING_DB_POOLER_URL: "https://secret-host:6543" }),
+    (e: Error) =>
+      /RACING_DB_POOLER_URL is invalid: set it to the transaction pooler/.test(e.message) &&
+      !e.message.includes("secret-host"),
+  );
   assert.throws(
     () => loadSupabaseConfig({}),
     (e: unknown) =>
