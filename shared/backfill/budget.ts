@@ -8,6 +8,8 @@ export interface BudgetLimits {
   wallMs: number;
   /** CPU budget, ms (default 1,500 ms of the 2,000 ms limit: the rest is the margin for one slow day). */
   cpuMs: number;
+  /** Most CPU a day in hand may still be ingested below (default FINISHING_CEILING_MS). */
+  finishingCeilingMs?: number;
 }
 
 export const DEFAULT_BUDGET: BudgetLimits = { wallMs: 110_000, cpuMs: 1_500 };
@@ -21,12 +23,12 @@ export const DEFAULT_PRIOR_DAY_CPU_MS = 300;
 
 /**
  * The last check before a day already fetched and mapped is ingested: what is left of a day then (serialising
- * the payload, sending it, the transaction; ~50-150 ms of CPU here) must end inside the budget (1.5 s) plus
- * FINISHING_ALLOWANCE_MS, which stays inside the hosted 2 s with room for the start before the budget's clock
- * and the hand-over after the last day.
+ * the payload, sending it, the transaction; ~50-150 ms of CPU here) must end below FINISHING_CEILING_MS, the
+ * hosted 2 s less room for the start before the budget's clock and the hand-over after the last day. A fixed
+ * ceiling, not the (configurable) budget: a small budget must not make a worker drop the days it fetched.
  */
 export const INGEST_RESERVE_MS = 200;
-export const FINISHING_ALLOWANCE_MS = 250;
+export const FINISHING_CEILING_MS = 1_750;
 
 /** Process CPU time in ms (user + system), or null where the runtime does not expose it. */
 export function processCpuMs(): number | null {
@@ -121,7 +123,7 @@ export class InvocationBudget {
 
   /** May a day already fetched and mapped still be ingested (see INGEST_RESERVE_MS)? */
   allowsFinishing(): boolean {
-    return this.cpuUsedMs() + INGEST_RESERVE_MS <= this.limits.cpuMs + FINISHING_ALLOWANCE_MS;
+    return this.cpuUsedMs() + INGEST_RESERVE_MS <= (this.limits.finishingCeilingMs ?? FINISHING_CEILING_MS);
   }
 
   summary() {

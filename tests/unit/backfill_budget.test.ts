@@ -44,8 +44,16 @@ Deno.test("budget: before a day is measured, days are budgeted at the prior (def
   assert.equal(b.allows(6), false);
 });
 
-Deno.test("budget: a day in hand is ingested only while the budget plus the finishing allowance holds", () => {
-  // cpuMs 0: the allowance (250 ms) less the ingest reserve (200 ms) is left, less the few ms used so far.
+Deno.test("budget: a day in hand is ingested while its reserve stays below the fixed ceiling, whatever the budget", () => {
+  // A small budget does not lower the ceiling (1,750 ms): the days it fetched are still ingested.
   assert.equal(new InvocationBudget({ wallMs: 3_600_000, cpuMs: 0 }).allowsFinishing(), true);
-  assert.equal(new InvocationBudget({ wallMs: 3_600_000, cpuMs: -100 }).allowsFinishing(), false);
+  // The ceiling less the 200 ms reserve is what is left for the CPU used so far (a few ms in this test).
+  assert.equal(
+    new InvocationBudget({ wallMs: 3_600_000, cpuMs: 1_500, finishingCeilingMs: 1_000 }).allowsFinishing(),
+    true,
+  );
+  assert.equal(
+    new InvocationBudget({ wallMs: 3_600_000, cpuMs: 1_500, finishingCeilingMs: 150 }).allowsFinishing(),
+    false,
+  );
 });
